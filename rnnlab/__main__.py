@@ -1,0 +1,49 @@
+"""Command line: ``rnnlab run``, ``rnnlab doctor``, ``rnnlab refresh``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rnnlab", description="RNN course helper commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run_p = sub.add_parser("run", help="execute notebooks into build/ and write build/report.md")
+    run_p.add_argument("--profile", default=None, help="quick | standard | full (default: $RNNLAB_PROFILE or standard)")
+    run_p.add_argument("notebooks", nargs="*", help="numbers or names, e.g. 01 05 (default: all)")
+    run_p.add_argument("--no-html", action="store_true", help="skip the HTML export")
+
+    sub.add_parser("doctor", help="versions, device, profile, data folder and each dataset's status")
+
+    ref_p = sub.add_parser("refresh", help="re-execute notebooks (quick) and keep only their checked outputs")
+    ref_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            from rnnlab.run import run_notebooks
+
+            return run_notebooks(args.notebooks, profile=args.profile, html=not args.no_html)
+        if args.command == "doctor":
+            from rnnlab.run import doctor
+
+            return doctor()
+        if args.command == "refresh":
+            import os
+
+            from rnnlab.notebooks import refresh_checked_outputs, resolve
+            from rnnlab.report import build_dir
+
+            os.environ["RNNLAB_BUILD_DIR"] = str(build_dir() / "refresh")
+            for path in resolve(args.notebooks):
+                print(f"{path.name}: {refresh_checked_outputs(path)} checked cells stored", flush=True)
+            return 0
+    except ValueError as err:
+        print(f"rnnlab: {err}", file=sys.stderr)
+        return 2
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Run profiles, seeding and the set-up banner that opens every notebook."""
+from __future__ import annotations
+
+import os
+import random
+import types
+
+PROFILES = ("quick", "standard", "full")
+DEFAULT_PROFILE = "standard"
+PROFILE_ENV = "RNNLAB_PROFILE"
+
+_state: dict[str, object] = {"notebook": None, "seed": None}
+
+
+def current_profile() -> str:
+    """The profile named by RNNLAB_PROFILE (default 'standard'); anything else is a ValueError."""
+    name = os.environ.get(PROFILE_ENV, DEFAULT_PROFILE).strip().lower() or DEFAULT_PROFILE
+    if name not in PROFILES:
+        raise ValueError(
+            f"{PROFILE_ENV}={name!r} is not a profile; allowed: {', '.join(PROFILES)}"
+        )
+    return name
+
+
+def profile(**settings: dict) -> types.SimpleNamespace:
+    """Pick this run's sizes: ``profile(quick={...}, standard={...}, full={...})``.
+
+    All three profiles must be given with the same keys, so every cell runs in every
+    profile and only the sizes change. Returns the active profile's settings as
+    attributes (``P.epochs``), plus ``P.name``.
+    """
+    missing = [p for p in PROFILES if p not in settings]
+    unknown = [p for p in settings if p not in PROFILES]
+    if missing or unknown:
+        raise ValueError(
+            f"profile() needs exactly the keyword arguments {', '.join(PROFILES)}; "
+            f"missing: {missing or 'none'}, unknown: {unknown or 'none'}"
+        )
+    keys = {p: set(settings[p]) for p in PROFILES}
+    reference = keys["standard"]
+    for p in PROFILES:
+        if keys[p] != reference:
+            raise ValueError(
+                f"profile {p!r} has keys {sorted(keys[p])} but 'standard' has {sorted(reference)}; "
+                "every profile must set the same sizes"
+            )
+    name = current_profile()
+    return types.SimpleNamespace(name=name, **settings[name])
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and Keras, and make TensorFlow ops deterministic."""
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ.setdefault("PYTHONHASHSEED", str(seed))
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def device_name() -> str:
+    """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU (<n> cores)'."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        return f"GPU ({details.get('device_name', gpus[0].name)})"
+    return f"CPU ({os.cpu_count()} cores)"
+
+
+def versions() -> dict[str, str]:
+    """Versions of the packages whose behaviour the course's numbers depend on."""
+    import platform
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+    }
+
+
+def setup(notebook: str, seed: int = 0) -> str:
+    """Start a notebook: seed everything, set the plot style, print a one-line banner.
+
+    ``notebook`` names the file the metrics go to (build/metrics/<notebook>.json).
+    Returns the active profile name.
+    """
+    if not isinstance(notebook, str) or not notebook.strip() or "/" in notebook:
+        raise ValueError(f"notebook must be a file stem such as '01_one_hot_vs_embedding', got {notebook!r}")
+    name = current_profile()
+    seed_everything(seed)
+    from rnnlab.plots import use_course_style
+
+    use_course_style()
+    _state.update(notebook=notebook, seed=seed)
+    v = versions()
+    print(
+        f"rnnlab · {notebook} · profile {name} · {device_name()} · "
+        f"TensorFlow {v['tensorflow']} · Keras {v['keras']} · seed {seed}"
+    )
+    return name
+
+
+def active_notebook() -> str:
+    """The notebook named by the last ``setup()``; RuntimeError if setup was not called."""
+    if _state["notebook"] is None:
+        raise RuntimeError("call rnnlab.setup('<notebook name>') before recording metrics")
+    return str(_state["notebook"])

@@ -1,0 +1,85 @@
+"""The course's notebooks: their fixed order, executing one, and keeping checked outputs.
+
+Only cells marked ``# NBVAL_CHECK_OUTPUT`` keep their output in git: nbval compares it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rnnlab.report import REPO_ROOT
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NOTEBOOKS = (
+    "01_one_hot_vs_embedding",
+    "02_simple_rnn",
+    "03_lstm",
+    "04_gru",
+    "05_imdb_sentiment",
+    "06_cosine_time_series",
+    "07_lorenz_forecasting",
+    "08_seq2seq_translation",
+)
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def is_checked(cell) -> bool:
+    """True for a code cell whose output nbval compares."""
+    return cell.get("cell_type") == "code" and CHECK_MARK in "".join(cell.get("source", ""))
+
+
+def resolve(selection: list[str] | None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """Notebook paths for ``['01', '05']`` or full stems; all present notebooks when empty."""
+    present = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if not selection:
+        return present
+    chosen = []
+    for item in selection:
+        matches = [p for p in present if p.stem == item or p.stem.split("_", 1)[0] == item.zfill(2)]
+        if not matches:
+            names = ", ".join(p.stem for p in present) or "none"
+            raise ValueError(f"notebook {item!r} not found in {folder}; present: {names}")
+        chosen.extend(m for m in matches if m not in chosen)
+    return chosen
+
+
+def execute(path: Path, timeout: int = 3600, on_cell=None):
+    """Execute a notebook in a fresh python3 kernel (cwd = its folder); returns the notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=on_cell,
+    )
+    client.execute(env=dict(os.environ))
+    return nb
+
+
+def keep_checked_outputs(nb) -> None:
+    """Drop outputs of unchecked cells and every execution count, in place."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        for out in cell.get("outputs", []):
+            if "execution_count" in out:
+                out["execution_count"] = None
+        if not is_checked(cell):
+            cell.outputs = []
+        cell.metadata.pop("execution", None)
+
+
+def refresh_checked_outputs(path: Path) -> int:
+    """Re-execute ``path`` in the quick profile and store only its checked outputs; returns their count."""
+    import nbformat
+
+    os.environ["RNNLAB_PROFILE"] = "quick"
+    nb = execute(path)
+    keep_checked_outputs(nb)
+    nbformat.write(nb, path)
+    return sum(is_checked(c) for c in nb.cells)
