@@ -8,7 +8,7 @@ import os as _os
 
 # TensorFlow's C++ start-up log (CUDA probing, oneDNN notes) scares students on CPU laptops and
 # adds noise to notebook outputs; Python-level errors still raise. Set it yourself to see the log.
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from rnnlab import report  # noqa: E402
 from rnnlab.config import current_profile, profile, setup  # noqa: E402
