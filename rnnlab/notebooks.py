@@ -28,8 +28,9 @@ def is_checked(cell) -> bool:
     return cell.get("cell_type") == "code" and CHECK_MARK in "".join(cell.get("source", ""))
 
 
-def resolve(selection: list[str] | None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
+def resolve(selection: list[str] | None, folder: Path | None = None) -> list[Path]:
     """Notebook paths for ``['01', '05']`` or full stems; all present notebooks when empty."""
+    folder = folder or NOTEBOOK_DIR
     present = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
     if not selection:
         return present

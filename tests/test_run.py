@@ -1,0 +1,67 @@
+"""`rnnlab run` and `rnnlab doctor` on tiny notebooks written into a temporary folder."""
+import json
+
+import nbformat
+import pytest
+
+from rnnlab import notebooks
+from rnnlab.__main__ import main
+
+
+def write_notebook(folder, stem, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / f"{stem}.ipynb")
+
+
+@pytest.fixture
+def tiny_notebooks(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    write_notebook(
+        folder, "01_tiny",
+        "import rnnlab\nrnnlab.setup('01_tiny')\nP = rnnlab.profile(quick=dict(n=2), standard=dict(n=3), full=dict(n=4))",
+        "rnnlab.report.record('n_squared', P.n ** 2)",
+    )
+    write_notebook(folder, "02_broken", "raise RuntimeError('this lesson is broken')")
+    monkeypatch.setattr(notebooks, "NOTEBOOK_DIR", folder)
+    return folder
+
+
+def test_run_executes_into_build_and_writes_the_report(tiny_notebooks, isolated_dirs, capsys):
+    assert main(["run", "--profile", "standard", "01"]) == 0
+    build = isolated_dirs / "build"
+    metrics = json.loads((build / "metrics" / "01_tiny.json").read_text())
+    assert metrics["profile"] == "standard" and metrics["metrics"] == {"n_squared": 9}  # standard: n = 3
+    assert metrics["wall_s"] > 0 and metrics["peak_rss_mb"] > 50  # the kernel's memory was seen
+    assert (build / "01_tiny.ipynb").exists() and (build / "01_tiny.html").exists()
+    report = (build / "report.md").read_text()
+    assert "| 01_tiny | standard | ok |" in report and "n_squared = 9" in report
+    out = capsys.readouterr().out
+    assert "[1/1] 01_tiny" in out and "peak RSS" in out
+
+
+def test_a_failing_notebook_fails_the_run_and_is_reported(tiny_notebooks, isolated_dirs):
+    assert main(["run", "--profile", "quick", "02", "--no-html"]) == 1
+    metrics = json.loads((isolated_dirs / "build" / "metrics" / "02_broken.json").read_text())
+    assert "this lesson is broken" in metrics["error"]
+    assert "| 02_broken | quick | failed |" in (isolated_dirs / "build" / "report.md").read_text()
+
+
+def test_run_rejects_unknown_notebooks_and_profiles(tiny_notebooks, capsys):
+    assert main(["run", "07"]) == 2
+    assert "notebook '07' not found" in capsys.readouterr().err
+    assert main(["run", "--profile", "huge", "01"]) == 2
+    assert "quick, standard, full" in capsys.readouterr().err
+
+
+def test_doctor_lists_every_dataset_with_how_to_get_it(isolated_dirs, capsys):
+    (isolated_dirs / "data" / "cmn-eng").mkdir()
+    (isolated_dirs / "data" / "cmn-eng" / "cmn.txt").write_text("Hi.\t嗨。\n")
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "tensorflow" in out and "keras" in out and "CPU" in out or "GPU" in out
+    assert "profile     quick" in out and str(isolated_dirs / "data") in out
+    assert "[present] Tatoeba English-Chinese" in out
+    assert "[missing] Keras IMDB integer sequences: download https://storage.googleapis.com" in out
