@@ -11,6 +11,7 @@ from rnnlab import config, data, notebooks, report
 # Quick-profile wall-time shares of the 10-minute CI budget (COURSE_SPEC §4); standard: 10 min each.
 QUICK_BUDGET_S = {"01": 45, "02": 60, "03": 60, "04": 60, "05": 120, "06": 30, "07": 90, "08": 120}
 STANDARD_BUDGET_S = 600
+QUICK_PEAK_RSS_MB = 2560  # 2.5 GB per notebook in the quick profile
 
 
 def budget_s(notebook: str, profile: str) -> float | None:
@@ -144,7 +145,9 @@ def write_report(out: Path) -> Path:
         budget = budget_s(m["notebook"], m.get("profile", ""))
         status = "failed" if m.get("error") else ("ok" if wall is not None else "not run by rnnlab run")
         if budget and wall and wall > budget:
-            status += " · over budget"
+            status += " · over time budget"
+        if m.get("profile") == "quick" and (m.get("peak_rss_mb") or 0) > QUICK_PEAK_RSS_MB:
+            status += " · over memory budget"
         key_metrics = "; ".join(f"{k} = {_fmt(v)}" for k, v in m.get("metrics", {}).items())
         tables = ", ".join(f"{k} ({len(v)} rows)" for k, v in m.get("tables", {}).items())
         rows.append(
@@ -161,7 +164,8 @@ def write_report(out: Path) -> Path:
         "|---|---|---|---:|---:|---:|---|---|",
         *rows,
         "",
-        f"Total wall time: {total:.0f} s. Budgets: COURSE_SPEC §4 (quick shares; standard 600 s each).",
+        f"Total wall time: {total:.0f} s. Budgets (COURSE_SPEC §4): quick — the per-notebook shares of "
+        f"10 min and ≤ {QUICK_PEAK_RSS_MB} MB each; standard — {STANDARD_BUDGET_S} s each.",
         "",
     ]
     path = out / "report.md"
