@@ -89,11 +89,10 @@ def versions() -> dict[str, str]:
     }
 
 
-def setup(notebook: str, seed: int = 0) -> str:
+def setup(notebook: str, seed: int = 0) -> None:
     """Start a notebook: seed everything, set the plot style, print a one-line banner.
 
     ``notebook`` names the file the metrics go to (build/metrics/<notebook>.json).
-    Returns the active profile name.
     """
     if not isinstance(notebook, str) or not notebook.strip() or "/" in notebook:
         raise ValueError(f"notebook must be a file stem such as '01_one_hot_vs_embedding', got {notebook!r}")
@@ -108,7 +107,6 @@ def setup(notebook: str, seed: int = 0) -> str:
         f"rnnlab · {notebook} · profile {name} · {device_name()} · "
         f"TensorFlow {v['tensorflow']} · Keras {v['keras']} · seed {seed}"
     )
-    return name
 
 
 def active_notebook() -> str:

@@ -62,17 +62,25 @@ def execute(path: Path, timeout: int = 3600, on_cell=None):
 
 
 def keep_checked_outputs(nb) -> None:
-    """Drop outputs of unchecked cells and every execution count, in place."""
+    """Keep outputs only in checked cells, numbered 1, 2, … in place; clear every other cell.
+
+    nbval skips (and rejects) a stored output whose cell has no execution count, so checked
+    cells keep a running count; all other cells have neither outputs nor counts.
+    """
+    count = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
-        for out in cell.get("outputs", []):
-            if "execution_count" in out:
-                out["execution_count"] = None
-        if not is_checked(cell):
-            cell.outputs = []
         cell.metadata.pop("execution", None)
+        if is_checked(cell):
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+        else:
+            cell.execution_count = None
+            cell.outputs = []
 
 
 def refresh_checked_outputs(path: Path) -> int:
