@@ -3,6 +3,7 @@
 #   make test                                unit tests + every notebook under nbval, quick profile
 #   make lab                                 JupyterLab in notebooks/
 #   make doctor                              versions, device, profile, data folder, datasets
+#   make slides                              offline reveal.js decks of the notebooks in build/slides/
 PROFILE ?= standard
 PYTHON ?= python3
 VENV := .venv
@@ -30,8 +31,8 @@ lab: $(STAMP)
 doctor: $(STAMP)
 	$(BIN)/rnnlab doctor
 
-slides:
-	@echo "make slides: the offline reveal.js decks are not built yet (issue 7)." >&2; exit 2
+slides: $(STAMP)
+	$(BIN)/rnnlab slides
 
 clean:
 	rm -rf build

@@ -1,4 +1,4 @@
-"""Command line: ``rnnlab run``, ``rnnlab doctor``, ``rnnlab refresh``."""
+"""Command line: ``rnnlab run``, ``rnnlab doctor``, ``rnnlab refresh``, ``rnnlab slides``."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ref_p = sub.add_parser("refresh", help="re-execute notebooks (quick) and keep only their checked outputs")
     ref_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
+
+    sl_p = sub.add_parser("slides", help="build offline reveal.js decks into build/slides/")
+    sl_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
 
     args = parser.parse_args(argv)
     try:
@@ -39,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
             for path in resolve(args.notebooks):
                 print(f"{path.name}: {refresh_checked_outputs(path)} checked cells stored", flush=True)
             return 0
+        if args.command == "slides":
+            from rnnlab.slides import main as build_slides
+
+            return build_slides(args.notebooks)
     except ValueError as err:
         print(f"rnnlab: {err}", file=sys.stderr)
         return 2
