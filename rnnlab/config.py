@@ -1,6 +1,7 @@
 """Run profiles, seeding and the set-up banner that opens every notebook."""
 from __future__ import annotations
 
+import functools
 import os
 import random
 import types
@@ -62,6 +63,7 @@ def seed_everything(seed: int = 0) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
+@functools.cache  # fixed for the life of the process; report.record asks on every call
 def device_name() -> str:
     """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU (<n> cores)'."""
     import tensorflow as tf
@@ -73,6 +75,7 @@ def device_name() -> str:
     return f"CPU ({os.cpu_count()} cores)"
 
 
+@functools.cache
 def versions() -> dict[str, str]:
     """Versions of the packages whose behaviour the course's numbers depend on."""
     import platform
