@@ -44,7 +44,10 @@ def resolve(selection: list[str] | None, folder: Path | None = None) -> list[Pat
     return chosen
 
 
-def execute(path: Path, timeout: int = 3600, on_cell=None):
+CELL_TIMEOUT_S = 4 * 3600  # one cell may train a whole table on a CPU in the full profile
+
+
+def execute(path: Path, timeout: int = CELL_TIMEOUT_S, on_cell=None):
     """Execute a notebook in a fresh python3 kernel (cwd = its folder); returns the notebook."""
     import nbformat
     from nbclient import NotebookClient
