@@ -1,4 +1,5 @@
 """Instructor material: every notebook has a lesson plan, and every cross-reference into a notebook resolves."""
+import functools
 import json
 import re
 
@@ -12,11 +13,12 @@ PLAN_HEADINGS = ["Objectives", "Prerequisites", "45-minute plan", "90-minute pla
                  "Questions to ask the class", "Exercises", "Common mistakes", "Notebook sections"]
 
 
+@functools.cache
 def headings(stem):
-    """Markdown headings (level 1-3) of a notebook, in order."""
+    """Markdown headings (level 1-3) of a notebook, in order; read once per notebook (links and references ask often)."""
     cells = json.loads((NOTEBOOK_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
-    return [line for c in cells if c["cell_type"] == "markdown"
-            for line in "".join(c["source"]).splitlines() if re.match(r"#{1,3} ", line)]
+    return tuple(line for c in cells if c["cell_type"] == "markdown"
+                 for line in "".join(c["source"]).splitlines() if re.match(r"#{1,3} ", line))
 
 
 def anchor(heading):
