@@ -33,7 +33,19 @@ def test_environment_yml_pins_the_same_versions_as_pyproject():
 def test_the_course_versions_are_pinned():
     pins = pins_from_pyproject()
     assert pins["tensorflow"].startswith("2.21") and pins["keras"].startswith("3.15")
-    assert "python=3.11" in (ROOT / "environment.yml").read_text()
+
+
+def test_both_files_allow_every_python_tensorflow_2_21_supports():
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert requires == ">=3.11,<3.14"
+    conda_python = re.search(r"^\s*-\s*python(\S*)", (ROOT / "environment.yml").read_text(), re.M).group(1)
+    assert conda_python == requires, f"environment.yml asks for python{conda_python}, pyproject.toml for {requires}"
+
+
+def test_make_names_the_same_python_versions():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "(3, 11) <= sys.version_info[:2] <= (3, 13)" in makefile
+    assert "python3.13 python3.12 python3.11" in makefile
 
 
 def test_installed_versions_match_the_pins():
