@@ -22,10 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.report import REPO_ROOT
+from rnnlab.paths import DATA_ENV, OFFLINE_ENV, data_dir, offline
 
-DATA_ENV = "RNNLAB_DATA_DIR"
-OFFLINE_ENV = "RNNLAB_OFFLINE"  # set to 1 to never try a download
 OFFLINE_SCRIPT = "python ../shared/scripts/offline_data.py <data folder>"
 
 
@@ -47,6 +45,8 @@ class Dataset:
     url: str
     checksum: str | None = None  # "algo:hex" of the downloaded file, pinned where upstream is immutable
     archive_member: str | None = None  # for zip/tar downloads: what to take out of the archive
+    file_checksum: str | None = None  # "algo:hex" of the unpacked file the loaders read, where upstream changes
+    pinned: str = ""  # which version the course's numbers were computed with, for error messages
 
 
 DATASETS = {
@@ -80,6 +80,8 @@ DATASETS = {
             "cmn-eng/cmn.txt",
             "https://www.manythings.org/anki/cmn-eng.zip",
             archive_member="cmn.txt",
+            file_checksum="sha256:d766002332a8f21099afd7427138d44f06bed7486a18f7f0f26f217092667d73",
+            pinned="the manythings.org export of 2026-02-13, 32,028 lines",
         ),
         Dataset(
             "fra",
@@ -87,6 +89,8 @@ DATASETS = {
             "fra-eng/fra.txt",
             "https://storage.googleapis.com/download.tensorflow.org/data/fra-eng.zip",
             archive_member="fra.txt",
+            file_checksum="sha256:0bb85dbaa1c896844649094d7eaf2e34bee34e84fe362b26ce7e8f2e12aae104",
+            pinned="the manythings.org export of 2019-04-07, 167,130 lines",
         ),
         Dataset(
             "spa",
@@ -94,17 +98,14 @@ DATASETS = {
             "spa-eng/spa.txt",
             "https://storage.googleapis.com/download.tensorflow.org/data/spa-eng.zip",
             archive_member="spa.txt",
+            file_checksum="sha256:6ec60e212f812ee3430f7568ea6f33b6fb080e32193c5952e8da0ee8ba45574c",
+            pinned="the TensorFlow tutorial's file (manythings.org, 2018-05-13), 118,964 lines",
         ),
     )
 }
 
 
 # --------------------------------------------------------------------------- data folder
-
-
-def data_dir() -> Path:
-    """The data folder: ``RNNLAB_DATA_DIR`` if set, else ``data/cache/`` in the repository."""
-    return Path(os.environ.get(DATA_ENV) or REPO_ROOT / "data" / "cache").expanduser().resolve()
 
 
 def dataset_path(name: str) -> Path:
@@ -147,15 +148,25 @@ def file_checksum(path: Path, algo: str) -> str:
     return h.hexdigest()
 
 
-def verify_checksum(path: Path, checksum: str) -> None:
+def verify_checksum(path: Path, checksum: str, advice: str = "Delete it and download it again.") -> None:
     """Raise :class:`ChecksumError` naming ``path`` unless its hash equals ``checksum`` ("algo:hex")."""
     algo, expected = checksum.split(":", 1)
     actual = file_checksum(path, algo)
     if actual != expected:
-        raise ChecksumError(
-            f"{path} is corrupt or not the expected file: {algo} {actual}, expected {expected}. "
-            "Delete it and download it again."
+        raise ChecksumError(f"{path} is corrupt or not the expected file: {algo} {actual}, expected {expected}. {advice}")
+
+
+def _verify(d: Dataset, path: Path) -> None:
+    """Check the file the loaders read against its pin (the download's own, or the unpacked file's)."""
+    if d.file_checksum:
+        verify_checksum(
+            path, d.file_checksum,
+            f"The course pins {d.pinned}; a newer export changes the notebook's numbers. Put the pinned file "
+            f"there (course machines: `{OFFLINE_SCRIPT}`), or read your own file knowingly with "
+            f"load_pairs({d.name!r}, path=...).",
         )
+    elif d.checksum and not d.archive_member:
+        verify_checksum(path, d.checksum)
 
 
 def ensure(name: str) -> Path:
@@ -166,14 +177,14 @@ def ensure(name: str) -> Path:
     d = _dataset(name)
     path = dataset_path(name)
     if is_present(name):
-        if d.checksum and not d.archive_member:
-            verify_checksum(path, d.checksum)
+        _verify(d, path)
         return path
-    if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
+    if offline():
         reason = f"{OFFLINE_ENV} is set"
     else:
         reason = _download(d)
         if reason is None and is_present(name):
+            _verify(d, path)
             return path
     raise DatasetNotFoundError(
         f"{d.title} not found: looked for {path} in the data folder {data_dir()}. "
@@ -243,7 +254,7 @@ def _unpack(archive: Path, member: str, target: Path) -> None:
 # these characters become spaces, split on spaces. Apostrophes stay ("it's"); "<br />" gives "br".
 _KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 _KERAS_TABLE = str.maketrans({c: " " for c in _KERAS_FILTERS})
-_RAW_CACHE = "aclImdb_keras_ranks.npz"
+TOKENIZER_VERSION = 1  # raise when keras_tokenize changes: the raw-review cache is keyed by it
 
 
 def keras_tokenize(text: str) -> list[str]:
@@ -338,7 +349,7 @@ def _imdb_ranks_from_raw():
     Encoding 50,000 reviews takes a while, so the result is cached next to the data.
     """
     root = ensure("aclimdb")
-    cache = data_dir() / _RAW_CACHE
+    cache = raw_cache_path()
     if cache.exists():
         with np.load(cache) as f:
             return (_unflatten(f["x_train"], f["len_train"]), f["y_train"],
@@ -361,6 +372,15 @@ def _imdb_ranks_from_raw():
     except OSError:
         pass  # a read-only data folder only costs the re-encoding next time
     return _as_object(xtr), ytr, _as_object(xte), yte
+
+
+def raw_cache_path() -> Path:
+    """The cache of encoded raw reviews, named by the word index's checksum and the tokeniser version.
+
+    A new word index or a changed tokeniser gets a new file, so a stale encoding is never read.
+    """
+    index_md5 = file_checksum(ensure("imdb_word_index"), "md5")
+    return data_dir() / f"aclImdb_keras_ranks.{index_md5[:12]}.tok{TOKENIZER_VERSION}.npz"
 
 
 def _unflatten(flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 import dataclasses
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,10 +145,25 @@ def test_long_reviews_are_truncated_at_the_front_by_default(raw_imdb):
 
 def test_raw_encoding_is_cached_and_reused(raw_imdb, isolated_dirs):
     first = data.load_imdb(num_words=10, maxlen=6)
-    assert (isolated_dirs / "data" / "aclImdb_keras_ranks.npz").exists()
+    cache = data.raw_cache_path()
+    assert cache.exists() and cache.parent == isolated_dirs / "data"
     second = data.load_imdb(num_words=10, maxlen=6)
     for a, b in zip(np.concatenate([first[0][0], first[1][0]]), np.concatenate([second[0][0], second[1][0]])):
         assert (a == b).all()
+
+
+def test_raw_cache_follows_the_word_index_and_the_tokeniser(raw_imdb, isolated_dirs, monkeypatch):
+    (before, _), _ = data.load_imdb(num_words=10, maxlen=6)
+    old_cache = data.raw_cache_path()
+    # a new word index in which 'good' is the most frequent word: the old cache must not be read
+    checksum = write_word_index(isolated_dirs / "data", ["good", "the", "bad", "movie", "was", "plot", "it's"])
+    monkeypatch.setitem(data.DATASETS, "imdb_word_index",
+                        dataclasses.replace(data.DATASETS["imdb_word_index"], checksum=checksum))
+    assert data.raw_cache_path() != old_cache
+    (after, _), _ = data.load_imdb(num_words=10, maxlen=6)
+    assert not np.array_equal(before, after) and (after == 4).sum() > (before == 4).sum()  # 'good' is index 4 now
+    monkeypatch.setattr(data, "TOKENIZER_VERSION", data.TOKENIZER_VERSION + 1)
+    assert data.raw_cache_path().name.endswith(f".tok{data.TOKENIZER_VERSION}.npz")
 
 
 def test_npz_source_equals_keras_load_data_plus_pad_sequences(isolated_dirs, monkeypatch):
@@ -189,23 +205,47 @@ def test_tokenisation_agreement_on_a_matching_corpus(raw_imdb, isolated_dirs):
 # --------------------------------------------------------------------------- sentence pairs
 
 
-def write_pairs(isolated_dirs, text, lang="cmn"):
+def write_pairs(isolated_dirs, text, lang="cmn", monkeypatch=None):
+    """A tiny pairs file; with ``monkeypatch`` its checksum becomes the pinned one."""
     path = isolated_dirs / "data" / f"{lang}-eng" / f"{lang}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    if monkeypatch is not None:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        monkeypatch.setitem(data.DATASETS, lang, dataclasses.replace(data.DATASETS[lang], file_checksum="sha256:" + sha))
     return path
 
 
-def test_load_pairs_cleans_and_drops_attribution(isolated_dirs):
+def test_load_pairs_cleans_and_drops_attribution(isolated_dirs, monkeypatch):
     write_pairs(isolated_dirs, "Hi.\t嗨。\tCC-BY 2.0 (France) Attribution: tatoeba.org\n"
-                               "Run!  \t  你用跑的。\n\nHi.\t嗨。\tduplicate\n")
+                               "Run!  \t  你用跑的。\n\nHi.\t嗨。\tduplicate\n", monkeypatch=monkeypatch)
     assert data.load_pairs("cmn") == [("Hi.", "嗨。"), ("Run!", "你用跑的。")]
+
+
+@pytest.mark.parametrize("lang", ["cmn", "fra", "spa"])
+def test_a_pairs_file_other_than_the_pinned_one_is_named(isolated_dirs, lang):
+    path = write_pairs(isolated_dirs, "Hi.\tSalut.\n", lang=lang)  # a plausible but different export
+    with pytest.raises(data.ChecksumError) as info:
+        data.load_pairs(lang)
+    msg = str(info.value)
+    assert str(path) in msg and data.DATASETS[lang].file_checksum.split(":")[1] in msg
+    assert data.DATASETS[lang].pinned in msg and "offline_data.py" in msg and f"load_pairs({lang!r}, path=...)" in msg
+    assert data.load_pairs(lang, path=path) == [("Hi.", "Salut.")]  # an explicit path reads any file
+
+
+def test_the_pins_are_the_shared_data_files():
+    source = Path(__file__).resolve().parents[2] / "shared" / "data" / "tatoeba" / "SOURCE.md"
+    if not source.exists():
+        pytest.skip(f"{source} is not here (outside the course machines)")
+    text = source.read_text(encoding="utf-8")
+    for lang in ("cmn", "fra", "spa"):
+        assert data.DATASETS[lang].file_checksum.split(":")[1] in text
 
 
 def test_malformed_pair_line_names_the_line(isolated_dirs):
     path = write_pairs(isolated_dirs, "Hi.\t嗨。\nthis line has no tab\n")
     with pytest.raises(ValueError, match=r"cmn\.txt, line 2: expected 'English<TAB>translation"):
-        data.load_pairs("cmn")
+        data.load_pairs("cmn", path=path)
     write_pairs(isolated_dirs, "Hi.\t嗨。\nHello.\t \n")
     with pytest.raises(ValueError, match=r"line 2: empty cmn sentence"):
         data.load_pairs("cmn", path=path)
