@@ -1,4 +1,4 @@
-"""Command line: ``rnnlab run``, ``rnnlab doctor``, ``rnnlab refresh``, ``rnnlab slides``."""
+"""Command line: ``rnnlab run | doctor | lab | slides | refresh``, also as ``python -m rnnlab …`` (no make needed)."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("doctor", help="versions, device, profile, data folder and each dataset's status")
 
+    lab_p = sub.add_parser("lab", help="start JupyterLab in notebooks/ (TensorFlow's start-up log kept out of the notebooks)")
+    lab_p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab, e.g. --no-browser")
+
     ref_p = sub.add_parser("refresh", help="re-execute notebooks (quick) and keep only their checked outputs")
     ref_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
 
@@ -32,13 +35,17 @@ def main(argv: list[str] | None = None) -> int:
             from rnnlab.run import doctor
 
             return doctor()
+        if args.command == "lab":
+            from rnnlab.run import lab
+
+            return lab(args.jupyter_args)
         if args.command == "refresh":
             import os
 
             from rnnlab.notebooks import refresh_checked_outputs, resolve
-            from rnnlab.report import build_dir
+            from rnnlab.paths import BUILD_ENV, build_dir
 
-            os.environ["RNNLAB_BUILD_DIR"] = str(build_dir() / "refresh")
+            os.environ[BUILD_ENV] = str(build_dir() / "refresh")
             for path in resolve(args.notebooks):
                 print(f"{path.name}: {refresh_checked_outputs(path)} checked cells stored", flush=True)
             return 0

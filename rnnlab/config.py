@@ -6,9 +6,10 @@ import os
 import random
 import types
 
+from rnnlab.paths import PROFILE_ENV
+
 PROFILES = ("quick", "standard", "full")
 DEFAULT_PROFILE = "standard"
-PROFILE_ENV = "RNNLAB_PROFILE"
 
 _state: dict[str, object] = {"notebook": None, "seed": None}
 
@@ -60,13 +61,44 @@ def seed_everything(seed: int = 0) -> None:
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
+    # With op determinism on, TensorFlow's tf.data pass `make_deterministic` turns the parallel map Keras
+    # builds for NumPy inputs into a sequential MapDataset whenever the last batch is partial, and leaves
+    # the attribute `use_unbounded_threadpool` on it. TensorFlow then logs "NodeDef mentions attribute
+    # use_unbounded_threadpool which is not in the op definition" to the kernel's log (build/logs/). It is
+    # harmless: the attribute is ignored, and the batches, their order, the results and the speed are the
+    # same as without the rewrite (measured with TF 2.21 / Keras 3.15).
     tf.config.experimental.enable_op_determinism()
+
+
+def import_tensorflow():
+    """``import tensorflow``, with its C++ start-up lines kept off this process's stderr.
+
+    TensorFlow prints some of them before it reads TF_CPP_MIN_LOG_LEVEL, so the command line
+    (``rnnlab doctor``) sends file descriptor 2 to the null device while the import runs. In a
+    notebook TensorFlow is already imported by then and nothing changes.
+    """
+    import sys
+
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # the CUDA probe logs here, also before the log level is read
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    return tf
 
 
 @functools.cache  # fixed for the life of the process; report.record asks on every call
 def device_name() -> str:
     """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU (<n> cores)'."""
-    import tensorflow as tf
+    tf = import_tensorflow()
 
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
@@ -80,9 +112,9 @@ def versions() -> dict[str, str]:
     """Versions of the packages whose behaviour the course's numbers depend on."""
     import platform
 
+    tf = import_tensorflow()
     import keras
     import numpy as np
-    import tensorflow as tf
 
     return {
         "python": platform.python_version(),

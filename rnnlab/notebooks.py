@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rnnlab.report import REPO_ROOT
-
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+from rnnlab import paths
 NOTEBOOKS = (
     "01_one_hot_vs_embedding",
     "02_simple_rnn",
@@ -30,7 +28,7 @@ def is_checked(cell) -> bool:
 
 def resolve(selection: list[str] | None, folder: Path | None = None) -> list[Path]:
     """Notebook paths for ``['01', '05']`` or full stems; all present notebooks when empty."""
-    folder = folder or NOTEBOOK_DIR
+    folder = folder or paths.NOTEBOOK_DIR
     present = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
     if not selection:
         return present
@@ -46,21 +44,52 @@ def resolve(selection: list[str] | None, folder: Path | None = None) -> list[Pat
 
 CELL_TIMEOUT_S = 4 * 3600  # one cell may train a whole table on a CPU in the full profile
 
+# TensorFlow's C++ runtime writes start-up lines straight to the process's stderr, some of them
+# before it reads its log level (they come before absl::InitializeLog). By default ipykernel copies
+# such low-level output into the notebook; with capture_fd_output off it stays on the kernel's own
+# stderr, which `rnnlab run` sends to build/logs/<notebook>.log. The log level hides TF's later
+# INFO and WARNING lines there too.
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}
+KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False"
+KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
 
-def execute(path: Path, timeout: int = CELL_TIMEOUT_S, on_cell=None):
-    """Execute a notebook in a fresh python3 kernel (cwd = its folder); returns the notebook."""
+
+def kernel_env() -> dict[str, str]:
+    """This process's environment plus the course's kernel settings (a value already set wins)."""
+    env = dict(os.environ)
+    for key, value in KERNEL_ENV.items():
+        env.setdefault(key, value)
+    return env
+
+
+def execute(path: Path, timeout: int = CELL_TIMEOUT_S, log=None, on_cell_start=None, on_cell=None, on_output=None):
+    """Execute a notebook in a fresh python3 kernel (cwd = its folder); returns the notebook.
+
+    ``log``: an open file that receives the kernel's own stdout/stderr (TensorFlow's C++ lines);
+    ``on_cell_start(cell, cell_index)``, ``on_cell(cell, cell_index, execute_reply)`` and
+    ``on_output(cell_index)`` let the caller show progress.
+    """
     import nbformat
     from nbclient import NotebookClient
 
+    class Client(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            if on_output is not None:
+                on_output(cell_index)
+            return super().output(outs, msg, display_id, cell_index)
+
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = Client(
         nb,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=list(KERNEL_ARGS),
+        on_cell_start=on_cell_start,
         on_cell_executed=on_cell,
     )
-    client.execute(env=dict(os.environ))
+    streams = {"stdout": log, "stderr": log} if log is not None else {}
+    client.execute(env=kernel_env(), **streams)
     return nb
 
 

@@ -13,14 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab import config
+from rnnlab import paths
+from rnnlab.paths import build_dir
 
-BUILD_ENV = "RNNLAB_BUILD_DIR"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def build_dir() -> Path:
-    """RNNLAB_BUILD_DIR if set, else the repository's build/ folder."""
-    return Path(os.environ.get(BUILD_ENV) or REPO_ROOT / "build").expanduser().resolve()
 
 
 def metrics_path(notebook: str) -> Path:
@@ -104,3 +99,28 @@ def record_table(name: str, table: Any) -> Any:
         raise ValueError(f"table {name!r} must be a DataFrame or a list of row dicts")
     _update("tables", name, to_jsonable(rows))
     return table
+
+
+def reference_path(notebook: str) -> Path:
+    """Where the kept full-profile run of ``notebook`` lives: data/reference/<notebook>.full.json."""
+    return paths.REFERENCE_DIR / f"{notebook}.full.json"
+
+
+def load_reference(notebook: str | None = None) -> dict[str, Any] | None:
+    """The kept full-profile run of ``notebook`` (default: this notebook), or None; prints one line on it.
+
+    Works from any working directory. The line names the run's device, date, wall time and versions,
+    or, when none is kept, how to make one.
+    """
+    notebook = notebook or config.active_notebook()
+    path = reference_path(notebook)
+    if not path.exists():
+        shown = path.relative_to(paths.REPO_ROOT) if path.is_relative_to(paths.REPO_ROOT) else path
+        print(f"No full-profile reference run is kept ({shown} is missing). To make one: "
+              f"`rnnlab run --profile full {notebook[:2]}`, then copy build/metrics/{notebook}.json to that path.")
+        return None
+    ref = json.loads(path.read_text(encoding="utf-8"))
+    versions = ", ".join(f"{k} {v}" for k, v in ref.get("versions", {}).items())
+    print(f"Reference run ({ref.get('profile')} profile): {ref.get('device')}, finished {ref.get('finished')}, "
+          f"wall time {ref.get('wall_s')} s; {versions}")
+    return ref

@@ -27,10 +27,13 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from rnnlab import report
+from rnnlab import paths, report
+from rnnlab.paths import NPM_CACHE_ENV, npm_cache_dir
+from rnnlab.plots import COURSE_FONT, COURSE_FONT_FILE
+
+FONT_FOLDER = "lib/fonts"
 from rnnlab.notebooks import CHECK_MARK, resolve
 
-NPM_CACHE_ENV = "RNNLAB_NPM_CACHE"  # where the npm tarballs are kept (default data/cache/npm/)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,12 +100,6 @@ class SlidesError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- libraries
-
-
-def npm_cache_dir() -> Path:
-    """Where npm tarballs are kept: ``RNNLAB_NPM_CACHE`` if set, else ``data/cache/npm/``."""
-    default = report.REPO_ROOT / "data" / "cache" / "npm"
-    return Path(os.environ.get(NPM_CACHE_ENV) or default).expanduser().resolve()
 
 
 def _integrity(path: Path) -> str:
@@ -172,6 +169,11 @@ def install_libraries(out_dir: Path, cache: Path | None = None) -> dict[str, str
                 raise SlidesError(f"{pkg.tarball} has no {', '.join(sorted(missing))}; VENDOR in rnnlab/slides.py is wrong")
             tf.extractall(target, members=members, filter="data")
         folders[pkg.name] = pkg.folder
+    fonts = out_dir / FONT_FOLDER  # the course's Chinese font, so Chinese renders without a system font
+    fonts.mkdir(parents=True, exist_ok=True)
+    for name in (COURSE_FONT_FILE.name, "OFL.txt"):
+        shutil.copyfile(COURSE_FONT_FILE.parent / name, fonts / name)
+    folders["fonts"] = FONT_FOLDER
     return folders
 
 
@@ -202,6 +204,14 @@ window.MathJax = {
 {%- endblock html_head_js_mathjax -%}
 {%- block html_head_css -%}
 <style type="text/css">
+/* The course's own Chinese font (rnnlab/assets), copied next to the decks: no system CJK font needed. */
+@font-face {
+  font-family: "{{ resources.rnnlab.font_family }}";
+  src: url("{{ resources.rnnlab.font_url }}") format("opentype");
+}
+.reveal, .reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 {
+  font-family: "Source Sans Pro", "{{ resources.rnnlab.font_family }}", Helvetica, sans-serif;
+}
 /* A section taller than the slide scrolls instead of being cut off. */
 .reveal .slides section:not(.stack) {
   height: 100%;
@@ -259,7 +269,7 @@ def _exporter():
 
 def deck_source(path: Path, build: Path | None = None) -> Path:
     """The executed notebook ``build/<stem>.ipynb`` if ``rnnlab run`` wrote one, else ``path``."""
-    executed = (build or report.build_dir()) / f"{path.stem}.ipynb"
+    executed = (build or paths.build_dir()) / f"{path.stem}.ipynb"
     return executed if executed.is_file() else path
 
 
@@ -294,7 +304,8 @@ def export_deck(notebook: Path, out_dir: Path, exporter=None) -> Path:
     stem = notebook.stem
     resources = {
         "metadata": {"name": stem},
-        "rnnlab": {"mathjax": VENDOR["mathjax"].folder},
+        "rnnlab": {"mathjax": VENDOR["mathjax"].folder, "font_family": COURSE_FONT,
+                   "font_url": f"{FONT_FOLDER}/{COURSE_FONT_FILE.name}"},
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     problems = remote_references(body)
@@ -317,7 +328,7 @@ def build_slides(
 
     ``executed=False`` always uses the source notebooks (what the tests do). Returns the deck paths.
     """
-    build = report.build_dir()
+    build = paths.build_dir()
     out_dir = Path(out_dir) if out_dir else build / SLIDE_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     install_libraries(out_dir, cache)
@@ -430,7 +441,7 @@ def main(selection: list[str] | None = None) -> int:
         return 2
     for deck in decks:
         print(f"  {deck}")
-    out = decks[0].parent if decks else report.build_dir() / SLIDE_DIR
+    out = decks[0].parent if decks else paths.build_dir() / SLIDE_DIR
     print(
         f"{len(decks)} deck{'' if len(decks) == 1 else 's'} in {time.perf_counter() - started:.1f} s; open {out / 'index.html'} "
         "(works offline; copy the whole folder to present elsewhere)"

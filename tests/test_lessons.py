@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from rnnlab.notebooks import NOTEBOOK_DIR, NOTEBOOKS
-from rnnlab.report import REPO_ROOT
+from rnnlab.notebooks import NOTEBOOKS
+from rnnlab.paths import NOTEBOOK_DIR, REPO_ROOT
 
 LESSONS = REPO_ROOT / "lessons"
 PLAN_HEADINGS = ["Objectives", "Prerequisites", "45-minute plan", "90-minute plan", "Key equations",

@@ -4,7 +4,8 @@ import re
 import nbformat
 import pytest
 
-from rnnlab.notebooks import CHECK_MARK, NOTEBOOK_DIR, NOTEBOOKS, is_checked
+from rnnlab.notebooks import CHECK_MARK, NOTEBOOKS, is_checked
+from rnnlab.paths import NOTEBOOK_DIR
 
 PRESENT = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 

@@ -47,3 +47,16 @@ def test_unrecordable_values_and_keys_are_refused(notebook):
         report.record("", 1)
     with pytest.raises(ValueError, match="DataFrame"):
         report.record_table("t", "not a table")
+
+
+def test_reference_runs_load_from_any_working_directory(tmp_path, monkeypatch, capsys):
+    from rnnlab import paths
+
+    monkeypatch.chdir(tmp_path)  # not notebooks/: the path must not depend on where the kernel started
+    ref = report.load_reference("05_imdb_sentiment")
+    assert ref["profile"] == "full" and ref["tables"]["comparison"]
+    assert "Reference run (full profile)" in capsys.readouterr().out
+    monkeypatch.setattr(paths, "REFERENCE_DIR", tmp_path / "none")
+    assert report.load_reference("05_imdb_sentiment") is None
+    out = capsys.readouterr().out
+    assert "05_imdb_sentiment.full.json is missing" in out and "rnnlab run --profile full 05" in out

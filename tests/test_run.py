@@ -1,10 +1,11 @@
 """`rnnlab run` and `rnnlab doctor` on tiny notebooks written into a temporary folder."""
 import json
+import re
 
 import nbformat
 import pytest
 
-from rnnlab import notebooks
+from rnnlab import paths, run
 from rnnlab.__main__ import main
 
 
@@ -25,7 +26,7 @@ def tiny_notebooks(tmp_path, monkeypatch):
         "rnnlab.report.record('n_squared', P.n ** 2)",
     )
     write_notebook(folder, "02_broken", "raise RuntimeError('this lesson is broken')")
-    monkeypatch.setattr(notebooks, "NOTEBOOK_DIR", folder)
+    monkeypatch.setattr(paths, "NOTEBOOK_DIR", folder)
     return folder
 
 
@@ -49,6 +50,51 @@ def test_a_failing_notebook_fails_the_run_and_is_reported(tiny_notebooks, isolat
     assert "| 02_broken | quick | failed |" in (isolated_dirs / "build" / "report.md").read_text()
 
 
+def test_a_failure_prints_the_error_and_the_logs_last_lines_without_colour_codes(tiny_notebooks, capsys):
+    assert main(["run", "--profile", "quick", "02", "--no-html"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: RuntimeError: this lesson is broken" in out
+    assert "last lines of" in out and "02_broken.log" in out
+    assert "raise RuntimeError('this lesson is broken')" in out  # the traceback, from the log
+    assert "\x1b[" not in out  # captured output is not a terminal: no ANSI codes
+
+
+def test_kernel_stderr_goes_to_the_log_and_not_into_the_notebook(tmp_path, monkeypatch, isolated_dirs, capfd):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    write_notebook(
+        folder, "01_native",
+        "import os, rnnlab\nrnnlab.setup('01_native')\n"
+        "os.write(2, b'NATIVE LINE FROM C++\\n')  # what TensorFlow's runtime does\n"
+        "rnnlab.report.record('tf_log_level', os.environ.get('TF_CPP_MIN_LOG_LEVEL'))\nprint('python output')",
+    )
+    monkeypatch.setattr(paths, "NOTEBOOK_DIR", folder)
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    assert main(["run", "01", "--no-html"]) == 0
+    build = isolated_dirs / "build"
+    assert "NATIVE LINE FROM C++" in (build / "logs" / "01_native.log").read_text()
+    outputs = json.dumps(nbformat.read(build / "01_native.ipynb", as_version=4).cells[0].outputs)
+    assert "python output" in outputs and "NATIVE LINE" not in outputs
+    console = capfd.readouterr()
+    assert "NATIVE LINE" not in console.out + console.err
+    assert json.loads((build / "metrics" / "01_native.json").read_text())["metrics"]["tf_log_level"] == "2"
+
+
+def test_progress_names_the_running_cell_and_the_longest_silence_is_measured(tmp_path, monkeypatch, isolated_dirs, capsys):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    write_notebook(folder, "01_slow", "import rnnlab\nrnnlab.setup('01_slow')", "print('start')",
+                   "import time\ntime.sleep(2.6)\nprint('done')")
+    monkeypatch.setattr(paths, "NOTEBOOK_DIR", folder)
+    monkeypatch.setattr(run, "PROGRESS_EVERY_S", 1.0)
+    assert main(["run", "01", "--no-html"]) == 0
+    out = capsys.readouterr().out
+    assert len(re.findall(r"^      cell 3/3 running · \d+ s$", out, re.M)) >= 2  # one line per second of the 2.6 s
+    metrics = json.loads((isolated_dirs / "build" / "metrics" / "01_slow.json").read_text())
+    assert 2.5 <= metrics["longest_silence_s"] < 10 and metrics["longest_silence_cell"] == 3
+    assert re.search(r"\| \d+ \(3\) \|", (isolated_dirs / "build" / "report.md").read_text())
+
+
 def test_run_rejects_unknown_notebooks_and_profiles(tiny_notebooks, capsys):
     assert main(["run", "07"]) == 2
     assert "notebook '07' not found" in capsys.readouterr().err
@@ -61,7 +107,7 @@ def test_doctor_lists_every_dataset_with_how_to_get_it(isolated_dirs, capsys):
     (isolated_dirs / "data" / "cmn-eng" / "cmn.txt").write_text("Hi.\t嗨。\n")
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
-    assert "tensorflow" in out and "keras" in out and "CPU" in out or "GPU" in out
+    assert "tensorflow" in out and "keras" in out and ("CPU (" in out or "GPU (" in out)
     assert "profile     quick" in out and str(isolated_dirs / "data") in out
     assert "[present] Tatoeba English-Chinese" in out
     assert "[missing] Keras IMDB integer sequences: download https://storage.googleapis.com" in out

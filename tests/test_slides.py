@@ -303,6 +303,16 @@ MATH_STATE = """
 """
 
 
+# Whether the course's Chinese font loaded offline and is the one the slides ask for after Source Sans Pro.
+FONT_STATE = """
+document.fonts.load('32px "%s"', '中文').then(faces => ({
+  faces: faces.length,
+  ready: document.fonts.check('32px "%s"', '中文'),
+  family: getComputedStyle(document.querySelector('.reveal .slides')).fontFamily,
+}))
+""" % (slides.COURSE_FONT, slides.COURSE_FONT)
+
+
 SHOW_FIRST_MATHS = """
 (() => {
   const maths = document.querySelector('.slides mjx-container');
@@ -315,7 +325,7 @@ SHOW_FIRST_MATHS = """
 
 
 def has_maths(notebook: str) -> bool:
-    nb = nbformat.read(slides.report.REPO_ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
+    nb = nbformat.read(slides.paths.REPO_ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
     return any(c.cell_type == "markdown" and re.search(r"\$[^$]+\$", c.source) for c in nb.cells)
 
 
@@ -350,6 +360,10 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
             maths = browser.evaluate(MATH_STATE, session, await_promise=True)
         except RuntimeError as err:
             maths = {"containers": 0, "errors": [str(err)], "untypeset": []}
+        try:
+            fonts = browser.evaluate(FONT_STATE, session, await_promise=True)
+        except RuntimeError as err:
+            fonts = {"faces": 0, "ready": False, "family": str(err)}
         if ready:
             browser.evaluate(SHOW_FIRST_MATHS, session)  # the screenshot shows typeset maths where there is some
             time.sleep(0.3)
@@ -370,6 +384,7 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
         "ready": ready,
         "total": total,
         "maths": maths,
+        "fonts": fonts,
         "shot": shot,
         "remote": sorted({u for u in requests.values() if urlparse(u).scheme not in LOCAL_SCHEMES}),
         "failed": [
@@ -407,4 +422,7 @@ def test_deck_renders_offline_in_chromium(decks, browser, notebook):
     assert maths["untypeset"] == [], f"{deck.name}: maths left as TeX source: {maths['untypeset']}"
     if has_maths(notebook):
         assert maths["containers"] > 0, f"{deck.name}: the notebook has $…$ maths but nothing was typeset"
+    fonts = seen["fonts"]
+    assert fonts["faces"] >= 1 and fonts["ready"], f"{deck.name}: the course's Chinese font did not load: {fonts}"
+    assert slides.COURSE_FONT in fonts["family"], f"{deck.name}: slides use {fonts['family']}"
     assert seen["shot"][:8] == b"\x89PNG\r\n\x1a\n" and len(seen["shot"]) > 5000
