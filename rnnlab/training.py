@@ -1,0 +1,59 @@
+"""Keras training bookkeeping shared by the notebooks: a compact progress line and seconds per epoch."""
+from __future__ import annotations
+
+import time
+
+import keras
+import numpy as np
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Prints one short line per epoch (at most one every ``every_s`` seconds, and always the last)
+    and times every epoch, so a long ``fit(..., verbose=0)`` is never silent.
+
+    ``seconds_per_epoch``: the median wall time of the epochs after the first (the first also
+    traces the TensorFlow graph), validation included; the one definition the course's tables use.
+    """
+
+    def __init__(self, name: str = "", every_s: float = 10.0, quiet: bool = False):
+        super().__init__()
+        if not isinstance(name, str):
+            raise ValueError(f"name must be a string, got {name!r}")
+        if isinstance(every_s, bool) or not isinstance(every_s, (int, float)) or every_s < 0:
+            raise ValueError(f"every_s must be a number of seconds >= 0, got {every_s!r}")
+        self.name, self.every_s, self.quiet = name, float(every_s), bool(quiet)
+        self.seconds: list[float] = []
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+        self._printed_epoch = 0
+        self._last_print = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        self.seconds.append(now - self._start)
+        self._logs = dict(logs or {})
+        if now - self._last_print >= self.every_s or epoch + 1 == self.params.get("epochs"):
+            self._print(epoch + 1)
+
+    def on_train_end(self, logs=None):
+        if self.seconds and self._printed_epoch != len(self.seconds):  # stopped early: show where
+            self._print(len(self.seconds))
+
+    def _print(self, epoch: int) -> None:
+        self._printed_epoch, self._last_print = epoch, time.perf_counter()
+        if self.quiet:
+            return
+        values = " · ".join(f"{k} {v:.4g}" for k, v in self._logs.items() if isinstance(v, (int, float, np.floating)))
+        label = f"{self.name} " if self.name else ""
+        print(f"  {label}epoch {epoch}/{self.params.get('epochs')} · {self.seconds[-1]:.1f} s · {values}", flush=True)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Median seconds of the epochs after the first (of the only epoch when there is one)."""
+        if not self.seconds:
+            raise ValueError("no epoch has run yet: call fit(..., callbacks=[this EpochLog]) first")
+        return float(np.median(self.seconds[1:] or self.seconds))

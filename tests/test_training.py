@@ -1,0 +1,62 @@
+"""rnnlab.training.EpochLog: one line per epoch, never silent, one definition of seconds per epoch."""
+import numpy as np
+import pytest
+
+import keras
+
+from rnnlab.training import EpochLog
+
+
+def tiny_fit(log, epochs=3, callbacks=()):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((8, 4)), np.zeros((8, 1))
+    model.fit(x, y, epochs=epochs, verbose=0, validation_data=(x, y), callbacks=[log, *callbacks])
+    return model
+
+
+def test_prints_every_epoch_when_asked_and_the_last_one_always(capsys):
+    log = EpochLog("dense", every_s=0)
+    tiny_fit(log, epochs=3)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" · ")[0].strip() for line in lines] == ["dense epoch 1/3", "dense epoch 2/3", "dense epoch 3/3"]
+    assert "loss" in lines[0] and "val_loss" in lines[0]
+
+
+def test_limits_lines_to_one_per_interval_but_shows_the_end(capsys):
+    tiny_fit(EpochLog(every_s=3600), epochs=5)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].strip().startswith("epoch 5/5")
+
+
+def test_early_stop_shows_the_epoch_it_stopped_at(capsys):
+    stop = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: setattr(model_holder[0], "stop_training", epoch == 1))
+    log = EpochLog(every_s=3600)
+    model_holder = []
+
+    class Hold(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            model_holder.append(self.model)
+
+    tiny_fit(log, epochs=6, callbacks=[Hold(), stop])
+    out = capsys.readouterr().out
+    assert len(log.seconds) == 2 and "epoch 2/6" in out
+
+
+def test_seconds_per_epoch_is_the_median_after_the_first():
+    log = EpochLog(quiet=True)
+    log.seconds = [9.0, 1.0, 3.0, 2.0]
+    assert log.seconds_per_epoch == 2.0
+    log.seconds = [5.0]
+    assert log.seconds_per_epoch == 5.0
+    log.seconds = []
+    with pytest.raises(ValueError, match="no epoch has run yet"):
+        log.seconds_per_epoch
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(name=3), "name"), (dict(every_s=-1), "every_s"),
+                                           (dict(every_s=True), "every_s")])
+def test_bad_arguments_name_the_argument(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        EpochLog(**kwargs)
