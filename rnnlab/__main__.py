@@ -16,8 +16,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("doctor", help="versions, device, profile, data folder and each dataset's status")
 
-    lab_p = sub.add_parser("lab", help="start JupyterLab in notebooks/ (TensorFlow's start-up log kept out of the notebooks)")
-    lab_p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab, e.g. --no-browser")
+    sub.add_parser("lab", help="start JupyterLab in notebooks/; other options go to jupyter lab, e.g. --no-browser")
 
     ref_p = sub.add_parser("refresh", help="re-execute notebooks (quick) and keep only their checked outputs")
     ref_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
@@ -25,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     sl_p = sub.add_parser("slides", help="build offline reveal.js decks into build/slides/")
     sl_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
 
-    args = parser.parse_args(argv)
+    args, jupyter_args = parser.parse_known_args(argv)
+    if jupyter_args and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(jupyter_args)}")
     try:
         if args.command == "run":
             from rnnlab.run import run_notebooks
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "lab":
             from rnnlab.run import lab
 
-            return lab(args.jupyter_args)
+            return lab(jupyter_args)
         if args.command == "refresh":
             import os
 
