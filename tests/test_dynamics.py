@@ -100,17 +100,20 @@ def test_integrator_agreement_is_far_beyond_any_forecast():
         (dict(x0=[1.0, np.nan, 1.0]), "x0"),
         (dict(n_steps=0), "n_steps"),
         (dict(n_steps=2.5), "n_steps"),
+        (dict(n_steps=True), "n_steps"),
+        (dict(x0=np.ones((2, 2, 3))), "x0"),
         (dict(dt=0.0), "dt"),
         (dict(dt=-0.01), "dt"),
         (dict(rtol=0.0), "rtol"),
         (dict(rtol=0.1), "rtol"),
         (dict(atol=-1.0), "atol"),
+        (dict(atol=0.01), "atol"),
         (dict(method="Euler"), "method"),
     ],
 )
 def test_trajectory_bad_arguments(kwargs, name):
     args = dict(x0=[1.0, 1.0, 1.0], n_steps=10, dt=0.01) | kwargs
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=rf"^{name} "):  # the message starts with the argument's name
         dynamics.lorenz_trajectory(**args)
 
 
@@ -118,34 +121,59 @@ def test_trajectory_bad_arguments(kwargs, name):
     "kwargs, name",
     [
         (dict(dt=0), "dt"),
+        (dict(dt=np.inf), "dt"),
         (dict(threshold=-0.4), "threshold"),
         (dict(lyapunov_exponent=0), "lyapunov_exponent"),
         (dict(std=[1.0, 0.0, 1.0]), "std"),
         (dict(pred=np.zeros((5, 3))), "pred"),
         (dict(truth=np.zeros((0, 3)), pred=np.zeros((0, 3))), "truth"),
+        (dict(pred=np.zeros((10, 3, 1))), "pred"),
     ],
 )
 def test_vpt_bad_arguments(kwargs, name):
     args = dict(truth=np.zeros((10, 3)), pred=np.zeros((10, 3)), dt=0.01) | kwargs
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=rf"^{name} "):
         dynamics.valid_prediction_time(**args)
 
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [(dict(n_pairs=0), "n_pairs"), (dict(d0=0.1), "d0"), (dict(renorm_every=0), "renorm_every"),
-     (dict(t_total=0.5), "t_total"), (dict(t_transient=-1.0), "t_transient")],
+    [(dict(n_pairs=0), "n_pairs"), (dict(n_pairs=True), "n_pairs"), (dict(d0=0.1), "d0"), (dict(d0=0), "d0"),
+     (dict(renorm_every=0), "renorm_every"), (dict(t_total=0.5), "t_total"), (dict(t_transient=-1.0), "t_transient"),
+     (dict(x0=(1.0, 1.0)), "x0"), (dict(rtol=0.1), "rtol"), (dict(atol=0.0), "atol")],
 )
 def test_lyapunov_bad_arguments(kwargs, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=rf"^{name} "):
         dynamics.lyapunov_exponent(**kwargs)
 
 
-def test_other_bad_arguments():
-    with pytest.raises(ValueError, match="exponent"):
-        dynamics.lyapunov_time(0.0)
-    with pytest.raises(ValueError, match="reference_rtol"):
-        dynamics.integrator_agreement_lt([1.0, 1.0, 1.0], 10, 0.01, rtol=1e-10, reference_rtol=1e-9)
+X0 = [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: dynamics.lyapunov_time(0.0), "exponent"),
+        (lambda: dynamics.lyapunov_time("1"), "exponent"),
+        (lambda: dynamics.integrator_agreement_lt(X0, 10, 0.01, rtol=1e-10, reference_rtol=1e-9), "reference_rtol"),
+        (lambda: dynamics.integrator_agreement_lt(X0, 0, 0.01), "n_steps"),
+        (lambda: dynamics.integrator_agreement_lt(X0, 10, -0.01), "dt"),
+        (lambda: dynamics.integrator_agreement_lt(X0, 10, 0.01, rtol=0.1), "rtol"),
+        (lambda: dynamics.integrator_agreement_lt(X0, 10, 0.01, threshold=0), "threshold"),
+        (lambda: dynamics.integrator_agreement_lt(X0, 10, 0.01, method="Euler"), "method"),
+        (lambda: dynamics.integrator_agreement_lt([1.0], 10, 0.01), "x0"),
+        (lambda: dynamics.points_on_attractor(0), "n"),
+        (lambda: dynamics.points_on_attractor(True), "n"),
+        (lambda: dynamics.points_on_attractor(2, t_transient=0.0), "t_transient"),
+        (lambda: dynamics.normalised_rmse(np.zeros((4, 3)), np.zeros((5, 3))), "pred"),
+        (lambda: dynamics.normalised_rmse(np.zeros((4, 3)), np.zeros((4, 3)), std=-1.0), "std"),
+        (lambda: dynamics.normalised_rmse(np.zeros((4, 3)), np.zeros((4, 3))), "std"),  # constant truth: std 0
+        (lambda: dynamics.normalised_rmse(np.zeros((0, 3)), np.zeros((0, 3)), std=1.0), "truth"),
+    ],
+)
+def test_other_bad_arguments(call, name):
+    with pytest.raises(ValueError, match=rf"^{name} "):
+        call()
 
 
 def test_points_on_attractor_are_independent_and_on_it():
@@ -154,5 +182,3 @@ def test_points_on_attractor_are_independent_and_on_it():
     assert np.all(np.abs(pts[:, :2]) < 30) and np.all((pts[:, 2] > 0) & (pts[:, 2] < 55))
     assert np.array_equal(pts, dynamics.points_on_attractor(5, seed=1))  # seeded
     assert len(np.unique(pts.round(3), axis=0)) == 5
-    with pytest.raises(ValueError, match="n must"):
-        dynamics.points_on_attractor(0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -32,16 +33,20 @@ def test_detokenize_inverts_tokenize_on_normalised_text():
 
 
 # ------------------------------------------------------------------ split
-def test_split_is_deterministic_disjoint_and_complete():
-    a = s2s.split_pairs(PAIRS, val_fraction=0.1, test_fraction=0.2, seed=3)
-    b = s2s.split_pairs(list(PAIRS), val_fraction=0.1, test_fraction=0.2, seed=3)
-    assert a == b
-    train, val, test = a
-    assert sorted(train + val + test) == sorted(PAIRS)
-    sources = [{s2s.detokenize(s2s.tokenize(s, "eng"), "eng") for s, _ in part} for part in a]
+def test_split_is_disjoint_and_complete():
+    train, val, test = s2s.split_pairs(PAIRS, val_fraction=0.1, test_fraction=0.2, seed=3)
+    assert sorted(train + val + test) == sorted(PAIRS)  # every pair once: nothing lost, nothing repeated
+    sources = [{" ".join(s2s.tokenize(s, "eng")) for s, _ in part} for part in (train, val, test)]
     assert not (sources[0] & sources[1] or sources[0] & sources[2] or sources[1] & sources[2])
-    assert len(test) in (40, 41) and len(val) in (20, 21)
-    assert s2s.split_pairs(PAIRS, seed=4) != a
+    assert len(test) in (40, 41) and len(val) in (20, 21)  # 201 sentences; "Hi."/"hi." is one with two pairs
+
+
+def test_same_seed_gives_the_same_split_and_another_seed_another():
+    fractions = dict(val_fraction=0.1, test_fraction=0.2)
+    a = s2s.split_pairs(PAIRS, **fractions, seed=3)
+    assert s2s.split_pairs(list(PAIRS), **fractions, seed=3) == a  # same pairs, same seed: same split
+    b = s2s.split_pairs(PAIRS, **fractions, seed=4)  # same fractions, another seed
+    assert set(b[2]) != set(a[2]) and set(b[1]) != set(a[1])  # other sentences in test and validation
 
 
 def test_translations_of_one_sentence_stay_together_and_become_references():
@@ -182,68 +187,74 @@ def test_distinct_fraction():
 
 
 # ------------------------------------------------------------------ bad arguments
+def named(*arguments):
+    """A ``match`` pattern: the message names every one of ``arguments`` as a whole word."""
+    return "".join(rf"(?=.*\b{re.escape(a)}\b)" for a in arguments)
+
+
+def unnamed(reason):
+    """The message does not name the argument yet (the ValueError is raised, the match fails)."""
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
+
+
+def case(call, *arguments, gap=None):
+    """One row of the table below: its id names the function (``s2s.<name>``) and the arguments."""
+    marks = [unnamed(gap)] if gap else []
+    return pytest.param(call, arguments, marks=marks, id=f"{call.__code__.co_names[1]}-{'+'.join(arguments)}")
+
+
+def wrong_shape_step(tokens, states):
+    return np.zeros((len(tokens) + 1, VOCAB)), states
+
+
 @pytest.mark.parametrize(
-    "call",
+    "call, arguments",
     [
-        lambda: s2s.tokenize("hi", "deu"),
-        lambda: s2s.tokenize(3, "eng"),
-        lambda: s2s.split_pairs(PAIRS, test_fraction=1.5),
-        lambda: s2s.split_pairs(PAIRS, val_fraction=0.5, test_fraction=0.5),
-        lambda: s2s.split_pairs([("a", "b")]),
-        lambda: s2s.split_pairs([("a", "x"), ("b", "y"), ("c", "z")], val_fraction=0.4, test_fraction=0.5),
-        lambda: s2s.Vocab.build([["a"]], min_count=0),
-        lambda: s2s.Vocab.build([["a"]], max_size=3),
-        lambda: s2s.Vocab(["a", "b"]),
-        lambda: s2s.Vocab.build([["a"]]).decode([99]),
-        lambda: s2s.pad([[1, 2, 3]], length=2),
-        lambda: s2s.teacher_forcing_arrays([["a"]], [], s2s.Vocab.build([]), s2s.Vocab.build([])),
-        lambda: s2s.greedy_decode(toy_step, [np.zeros((1, 1))], max_len=0),
-        lambda: s2s.greedy_decode(toy_step, [], max_len=3),
-        lambda: s2s.greedy_decode(toy_step, [np.zeros((2, 1)), np.zeros((3, 1))], max_len=3),
-        lambda: s2s.beam_search(toy_step, [np.zeros((1, 1))], beam_width=0, max_len=3),
-        lambda: s2s.beam_search(toy_step, [np.zeros((2, 1))], beam_width=2, max_len=3),
-        lambda: s2s.beam_search(toy_step, [np.zeros((1, 1))], beam_width=2, max_len=3, length_penalty=-1),
-        lambda: s2s.bleu(["a"], ["a", "b"], "cmn"),
-        lambda: s2s.bleu([], [], "cmn"),
-        lambda: s2s.bleu(["a"], [[]], "cmn"),
-        lambda: s2s.bleu(["a"], ["a"], "zh"),
-        lambda: s2s.bleu_by_source_length([1], {"a": ["x"]}, ["x"], "cmn", [3, 1]),
-        lambda: s2s.bleu_by_source_length([1, 2], {"a": ["x"]}, ["x", "y"], "cmn", [1, 3]),
-        lambda: s2s.distinct_fraction([]),
+        case(lambda: s2s.tokenize("hi", "deu"), "lang"),
+        case(lambda: s2s.tokenize(3, "eng"), "text"),
+        case(lambda: s2s.detokenize(["hi"], "deu"), "lang"),
+        case(lambda: s2s.split_pairs(PAIRS, test_fraction=1.5), "test_fraction"),
+        case(lambda: s2s.split_pairs(PAIRS, val_fraction=0), "val_fraction"),
+        case(lambda: s2s.split_pairs(PAIRS, val_fraction=0.5, test_fraction=0.5), "val_fraction", "test_fraction"),
+        case(lambda: s2s.split_pairs([("a", "b")]), "pairs"),
+        case(lambda: s2s.split_pairs(PAIRS + [("only English",)]), "pairs"),
+        case(lambda: s2s.split_pairs([("a", "x"), ("b", "y"), ("c", "z")], val_fraction=0.4, test_fraction=0.5),
+             "val_fraction", "test_fraction"),
+        case(lambda: s2s.Vocab.build([["a"]], min_count=0), "min_count"),
+        case(lambda: s2s.Vocab.build([["a"]], max_size=3), "max_size"),
+        case(lambda: s2s.Vocab(["a", "b"]), "tokens"),
+        case(lambda: s2s.Vocab([*s2s.SPECIALS, "a", "a"]), "tokens"),
+        case(lambda: s2s.Vocab.build([["a"]]).decode([99]), "ids",
+             gap="Vocab.decode says 'id must be in [0, n]', not 'ids'"),
+        case(lambda: s2s.pad([[1, 2, 3]], length=2), "length"),
+        case(lambda: s2s.teacher_forcing_arrays([["a"]], [], s2s.Vocab.build([]), s2s.Vocab.build([])),
+             "source_tokens", "target_tokens"),
+        case(lambda: s2s.greedy_decode(toy_step, [np.zeros((1, 1))], max_len=0), "max_len"),
+        case(lambda: s2s.greedy_decode(toy_step, [], max_len=3), "states"),
+        case(lambda: s2s.greedy_decode(toy_step, [np.zeros((2, 1)), np.zeros((3, 1))], max_len=3), "states",
+             gap="_check_decoding says 'every state must have the same number (>= 1) of rows', not 'states'"),
+        case(lambda: s2s.greedy_decode(wrong_shape_step, [np.zeros((2, 1))], max_len=3), "step"),
+        case(lambda: s2s.beam_search(toy_step, [np.zeros((1, 1))], beam_width=0, max_len=3), "beam_width"),
+        case(lambda: s2s.beam_search(toy_step, [np.zeros((1, 1))], beam_width=2, max_len=0), "max_len"),
+        case(lambda: s2s.beam_search(toy_step, [np.zeros((2, 1))], beam_width=2, max_len=3), "states"),
+        case(lambda: s2s.beam_search(toy_step, [np.zeros((1, 1))], beam_width=2, max_len=3, length_penalty=-1),
+             "length_penalty"),
+        case(lambda: s2s.sequence_log_prob(toy_step, [np.zeros((2, 1))], [3]), "states"),
+        case(lambda: s2s.sequence_log_prob(wrong_shape_step, [np.zeros((1, 1))], [3]), "step"),
+        case(lambda: s2s.bleu(["a"], ["a", "b"], "cmn"), "references"),
+        case(lambda: s2s.bleu([], [], "cmn"), "hypotheses"),
+        case(lambda: s2s.bleu("a", ["a"], "cmn"), "hypotheses"),
+        case(lambda: s2s.bleu(["a"], [[]], "cmn"), "references",
+             gap="_streams says 'each reference entry must be ...', not 'references'"),
+        case(lambda: s2s.bleu(["a"], ["a"], "zh"), "lang"),
+        case(lambda: s2s.chrf(["a"], ["a", "b"], "fra"), "references"),
+        case(lambda: s2s.chrf(["a"], ["a"], "zh"), "lang"),
+        case(lambda: s2s.bleu_by_source_length([1], {"a": ["x"]}, ["x"], "cmn", [3, 1]), "edges"),
+        case(lambda: s2s.bleu_by_source_length([1, 2], {"a": ["x"]}, ["x", "y"], "cmn", [1, 3]), "systems",
+             gap="bleu_by_source_length says \"system 'a' has 1 outputs for 2 sources\", not 'systems'"),
+        case(lambda: s2s.distinct_fraction([]), "outputs"),
     ],
 )
-def test_bad_arguments_raise_value_error(call):
-    with pytest.raises(ValueError):
+def test_bad_arguments_raise_value_error_naming_them(call, arguments):
+    with pytest.raises(ValueError, match=named(*arguments)):
         call()
-
-
-# ------------------------------------------------------------------ the heatmaps' Chinese font (rnnlab.plots)
-def test_cjk_font_falls_back_quietly(monkeypatch, capsys, recwarn):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from rnnlab import plots
-
-    monkeypatch.setattr(plots, "CJK_FONTS", ("No Such Font",))
-    monkeypatch.setattr(plots, "_CJK_FILES", ())
-    assert plots.use_cjk_font() is None
-    assert capsys.readouterr().out.count("\n") == 1  # one note
-    fig, ax = plt.subplots()
-    ax.set_title("我赢了")
-    fig.canvas.draw()
-    plt.close(fig)
-    assert not [w for w in recwarn if "missing from" in str(w.message)]
-
-
-def test_cjk_font_is_used_when_installed():
-    import matplotlib
-
-    from rnnlab import plots
-
-    with matplotlib.rc_context():
-        name = plots.use_cjk_font()
-        if name is None:
-            pytest.skip("no CJK font installed here")
-        assert name in plots.CJK_FONTS and matplotlib.rcParams["font.sans-serif"][0] == name
