@@ -12,6 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from rnnlab import arguments
+
 __all__ = [
     "ACTIVATIONS",
     "simple_rnn_step",
@@ -37,56 +39,35 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- shape checks
-def _array(value, name: str, ndim: int, expected: str) -> np.ndarray:
-    """``value`` as a float64 array with ``ndim`` axes, else a ValueError naming ``name``."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a numeric array of shape {expected}; {err}") from None
-    if arr.ndim != ndim:
-        raise ValueError(f"{name} must have shape {expected}, got shape {arr.shape}")
-    return arr
-
-
-def _check_shape(arr: np.ndarray, name: str, shape: tuple[int, ...], expected: str) -> None:
-    if arr.shape != shape:
-        raise ValueError(f"{name} must have shape {expected} = {shape}, got {arr.shape}")
-
-
 def _activation(activation: str):
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    return ACTIVATIONS[activation]
+    return ACTIVATIONS[arguments.choice("activation", activation, sorted(ACTIVATIONS))]
 
 
 def _inputs_and_kernels(x, kernel, recurrent_kernel, n_gates: int):
     """Check x (batch, time, features), kernel (features, g*units), recurrent_kernel (units, g*units)."""
     g = f"{n_gates} * units" if n_gates > 1 else "units"
-    x = _array(x, "x", 3, "(batch, time, features)")
-    kernel = _array(kernel, "kernel", 2, f"(features, {g})")
-    recurrent_kernel = _array(recurrent_kernel, "recurrent_kernel", 2, f"(units, {g})")
+    x = arguments.array("x", x, (None, None, None), expected="(batch, time, features)")
     batch, _, features = x.shape
-    if kernel.shape[0] != features:
-        raise ValueError(
-            f"kernel must have shape (features, {g}) with features = x.shape[2] = {features}, got {kernel.shape}"
-        )
+    kernel = arguments.array("kernel", kernel, (features, None),
+                             expected=f"(features, {g}) with features = x.shape[2] = {features}")
     if kernel.shape[1] % n_gates:
-        raise ValueError(
-            f"kernel must have shape (features, {g}): its second axis {kernel.shape[1]} "
-            f"is not a multiple of {n_gates}, got {kernel.shape}"
-        )
+        raise ValueError(f"kernel must be an array of shape (features, {g}), its second axis a multiple of "
+                         f"{n_gates}, got shape {kernel.shape}")
     units = kernel.shape[1] // n_gates
-    _check_shape(recurrent_kernel, "recurrent_kernel", (units, n_gates * units), f"(units, {g})")
+    recurrent_kernel = arguments.array("recurrent_kernel", recurrent_kernel, (units, n_gates * units),
+                                       expected=f"(units, {g}) = {(units, n_gates * units)}")
     return x, kernel, recurrent_kernel, batch, units
+
+
+def _bias(bias, shape: tuple[int, ...], expected: str, when: str = "") -> np.ndarray:
+    return arguments.array("bias", bias, shape, expected=f"{expected} = {shape}{when}")
 
 
 def _state(value, name: str, batch: int, units: int) -> np.ndarray:
     """Initial state: zeros when None, else checked to be (batch, units)."""
     if value is None:
         return np.zeros((batch, units))
-    arr = _array(value, name, 2, "(batch, units)")
-    _check_shape(arr, name, (batch, units), "(batch, units)")
-    return arr
+    return arguments.array(name, value, (batch, units), expected=f"(batch, units) = {(batch, units)}")
 
 
 # ---------------------------------------------------------------- SimpleRNN
@@ -101,8 +82,7 @@ def simple_rnn_forward(x, kernel, recurrent_kernel, bias, activation: str = "tan
     """All hidden states (batch, time, units) of ``keras.layers.SimpleRNN``; notebook 02 checks it against Keras."""
     _activation(activation)
     x, kernel, recurrent_kernel, batch, units = _inputs_and_kernels(x, kernel, recurrent_kernel, 1)
-    bias = _array(bias, "bias", 1, "(units,)")
-    _check_shape(bias, "bias", (units,), "(units,)")
+    bias = _bias(bias, (units,), "(units,)")
     h = _state(h0, "h0", batch, units)
     hs = np.empty((batch, x.shape[1], units))
     for t in range(x.shape[1]):
@@ -122,8 +102,7 @@ def simple_rnn_bptt(x, kernel, recurrent_kernel, bias, dL_dhs, activation: str =
     hs = simple_rnn_forward(x, kernel, recurrent_kernel, bias, activation, h0)
     x, kernel, recurrent_kernel, batch, units = _inputs_and_kernels(x, kernel, recurrent_kernel, 1)
     bias = np.asarray(bias, dtype=np.float64)
-    dL_dhs = _array(dL_dhs, "dL_dhs", 3, "(batch, time, units)")
-    _check_shape(dL_dhs, "dL_dhs", hs.shape, "(batch, time, units)")
+    dL_dhs = arguments.array("dL_dhs", dL_dhs, hs.shape, expected=f"(batch, time, units) = {hs.shape}")
     h_init = _state(h0, "h0", batch, units)
     grads = {"kernel": np.zeros_like(kernel), "recurrent_kernel": np.zeros_like(recurrent_kernel),
              "bias": np.zeros_like(bias), "x": np.zeros_like(x)}
@@ -159,8 +138,7 @@ def lstm_step(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, kernel: n
 def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None) -> tuple[np.ndarray, np.ndarray]:
     """All hidden and cell states, each (batch, time, units), of ``keras.layers.LSTM`` (notebook 03)."""
     x, kernel, recurrent_kernel, batch, units = _inputs_and_kernels(x, kernel, recurrent_kernel, 4)
-    bias = _array(bias, "bias", 1, "(4 * units,)")
-    _check_shape(bias, "bias", (4 * units,), "(4 * units,)")
+    bias = _bias(bias, (4 * units,), "(4 * units,)")
     h, c = _state(h0, "h0", batch, units), _state(c0, "c0", batch, units)
     hs = np.empty((batch, x.shape[1], units))
     cs = np.empty_like(hs)
@@ -195,11 +173,9 @@ def gru_forward(x, kernel, recurrent_kernel, bias, reset_after: bool = True, h0=
     """All hidden states (batch, time, units) of ``keras.layers.GRU`` with the same ``reset_after`` (notebook 04)."""
     x, kernel, recurrent_kernel, batch, units = _inputs_and_kernels(x, kernel, recurrent_kernel, 3)
     if reset_after:
-        bias = _array(bias, "bias", 2, "(2, 3 * units) when reset_after=True")
-        _check_shape(bias, "bias", (2, 3 * units), "(2, 3 * units) when reset_after=True")
+        bias = _bias(bias, (2, 3 * units), "(2, 3 * units)", " when reset_after=True")
     else:
-        bias = _array(bias, "bias", 1, "(3 * units,) when reset_after=False")
-        _check_shape(bias, "bias", (3 * units,), "(3 * units,) when reset_after=False")
+        bias = _bias(bias, (3 * units,), "(3 * units,)", " when reset_after=False")
     h = _state(h0, "h0", batch, units)
     hs = np.empty((batch, x.shape[1], units))
     for t in range(x.shape[1]):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab import arguments
+
 
 class CheckFailed(AssertionError):
     """A claim a notebook makes about its own results is false."""
@@ -39,8 +41,7 @@ def check_close(claim: str, actual, expected, atol: float) -> float:
     The printed line names the tolerance, not the difference, so it reads the same on every machine.
     """
     claim = _claim(claim)
-    if isinstance(atol, bool) or not isinstance(atol, (int, float)) or not atol >= 0:
-        raise ValueError(f"atol must be a number >= 0, got {atol!r}")
+    atol = arguments.number("atol", atol, 0, finite=False)
     a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if a.shape != e.shape:
         raise CheckFailed(f"✗ {claim}: shapes differ, {a.shape} vs expected {e.shape}")
@@ -60,8 +61,8 @@ def check_between(claim: str, value, low: float, high: float, show: bool = True)
     ``show=False`` leaves the value out of the printed line (for cells whose output is compared).
     """
     claim = _claim(claim)
-    if not low <= high:
-        raise ValueError(f"low must be <= high, got low={low!r}, high={high!r}")
+    high = arguments.number("high", high, finite=False)
+    low = arguments.number("low", low, high=high, finite=False, note="(high)")
     v = float(value)
     if not low <= v <= high:
         raise CheckFailed(f"✗ {claim}: {v:.4g} is outside [{low:g}, {high:g}]")

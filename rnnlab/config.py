@@ -6,6 +6,7 @@ import os
 import random
 import types
 
+from rnnlab import arguments
 from rnnlab.paths import PROFILE_ENV
 
 PROFILES = ("quick", "standard", "full")
@@ -17,11 +18,7 @@ _state: dict[str, object] = {"notebook": None, "seed": None}
 def current_profile() -> str:
     """The profile named by RNNLAB_PROFILE (default 'standard'); anything else is a ValueError."""
     name = os.environ.get(PROFILE_ENV, DEFAULT_PROFILE).strip().lower() or DEFAULT_PROFILE
-    if name not in PROFILES:
-        raise ValueError(
-            f"{PROFILE_ENV}={name!r} is not a profile; allowed: {', '.join(PROFILES)}"
-        )
-    return name
+    return arguments.choice(PROFILE_ENV, name, PROFILES)
 
 
 def profile(**settings: dict) -> types.SimpleNamespace:

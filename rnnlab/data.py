@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnlab import arguments
 from rnnlab.paths import DATA_ENV, OFFLINE_ENV, data_dir, offline
 
 OFFLINE_SCRIPT = "python ../shared/scripts/offline_data.py <data folder>"
@@ -135,9 +136,7 @@ def how_to_get(name: str) -> str:
 
 
 def _dataset(name: str) -> Dataset:
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
-    return DATASETS[name]
+    return DATASETS[arguments.choice("name", name, tuple(DATASETS))]
 
 
 def file_checksum(path: Path, algo: str) -> str:
@@ -283,15 +282,11 @@ def load_imdb(
     Keras word index) or "auto" (npz if present or downloadable, else raw). Returns
     ``(x_train, y_train), (x_test, y_test)`` with x int32 of shape (n, maxlen).
     """
-    if not isinstance(num_words, (int, np.integer)) or num_words < 3:
-        raise ValueError(f"num_words must be an integer >= 3 (0-2 are pad/start/OOV), got {num_words!r}")
-    if not isinstance(maxlen, (int, np.integer)) or maxlen <= 0:
-        raise ValueError(f"maxlen must be a positive integer, got {maxlen!r}")
-    if source not in ("auto", "npz", "raw"):
-        raise ValueError(f"source must be 'auto', 'npz' or 'raw', got {source!r}")
-    for arg, value in (("padding", padding), ("truncating", truncating)):
-        if value not in ("pre", "post"):
-            raise ValueError(f"{arg} must be 'pre' or 'post', got {value!r}")
+    num_words = arguments.integer("num_words", num_words, 3, note="(0-2 are pad/start/OOV)")
+    maxlen = arguments.integer("maxlen", maxlen, 1)
+    arguments.choice("source", source, ("auto", "npz", "raw"))
+    arguments.choice("padding", padding, ("pre", "post"))
+    arguments.choice("truncating", truncating, ("pre", "post"))
 
     ranks = None
     if source in ("auto", "npz"):
@@ -319,8 +314,8 @@ def imdb_tokenisation_agreement(split: str = "train", top_k: int = 10_000) -> di
     coverage: share of tokens found in the index; top_k_overlap: share of the index's top_k words
     that are also our top_k most frequent; index_words_seen: share of index words we produce.
     """
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    arguments.choice("split", split, ("train", "test"))
+    top_k = arguments.integer("top_k", top_k, 1)
     import collections
 
     word_index = load_word_index()
@@ -423,8 +418,7 @@ def load_pairs(lang: str = "cmn", *, path: Path | None = None) -> list[tuple[str
     removed (first kept). A line that is not ``English<TAB>translation[<TAB>…]`` or has an
     empty side raises ValueError with the file and line number.
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    arguments.choice("lang", lang, LANGUAGES)
     path = Path(path) if path is not None else ensure(lang)
     pairs: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -462,16 +456,12 @@ def windows(series, look_back: int, horizon: int = 1) -> tuple[np.ndarray, np.nd
     (samples, features) for horizon 1, else (samples, horizon, features). With horizon 1 this
     is the lecture's ``create_dataset`` (notebooks 06, 07).
     """
-    arr = np.asarray(series, dtype=np.float64)
+    arr = arguments.array("series", series, (None,), (None, None), expected="(n,) or (n, features)")
     if arr.ndim == 1:
         arr = arr[:, None]
-    if arr.ndim != 2:
-        raise ValueError(f"series must be 1-D (n,) or 2-D (n, features), got shape {arr.shape}")
     n = len(arr)
-    if not isinstance(look_back, (int, np.integer)) or not 1 <= look_back < n:
-        raise ValueError(f"look_back must be an integer in [1, {n - 1}] for a series of length {n}, got {look_back!r}")
-    if not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= n - look_back:
-        raise ValueError(f"horizon must be an integer in [1, {n - look_back}] for this series and look_back, got {horizon!r}")
+    look_back = arguments.integer("look_back", look_back, 1, n - 1, note=f"for a series of length {n}")
+    horizon = arguments.integer("horizon", horizon, 1, n - look_back, note="for this series and look_back")
     count = n - look_back - horizon + 1
     X = np.stack([arr[i : i + look_back] for i in range(count)])
     y = np.stack([arr[i + look_back : i + look_back + horizon] for i in range(count)])

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from rnnlab import arguments
+
 SIGMA, RHO, BETA = 10.0, 28.0, 8.0 / 3.0
 LYAPUNOV_EXPONENT = 0.9056  # largest exponent for σ=10, ρ=28, β=8/3 (Sprott, "Chaos and Time-Series Analysis")
 METHODS = ("DOP853", "RK45", "Radau", "LSODA")
@@ -33,17 +35,12 @@ def lorenz_trajectory(
     Integrated by scipy ``solve_ivp`` (DOP853, 8th order, by default) and read at the sample times
     from its own steps (``t_eval``), so ``dt`` sets the sampling, not the accuracy (notebook 07).
     """
-    start = np.asarray(x0, dtype=np.float64)
-    if start.shape[-1:] != (3,) or start.ndim not in (1, 2) or not np.all(np.isfinite(start)):
-        raise ValueError(f"x0 must be finite with shape (3,) or (k, 3), got shape {start.shape}")
-    _check_int("n_steps", n_steps, 1)
-    _check_positive("dt", dt)
-    if not 0 < rtol <= 1e-3:
-        raise ValueError(f"rtol must be in (0, 1e-3], got {rtol!r}")
-    if not 0 < atol <= 1e-3:
-        raise ValueError(f"atol must be in (0, 1e-3], got {atol!r}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    start = arguments.array("x0", x0, (3,), (None, 3), expected="(3,) or (k, 3)", finite=True)
+    n_steps = arguments.integer("n_steps", n_steps, 1)
+    _positive("dt", dt)
+    _tolerance("rtol", rtol)
+    _tolerance("atol", atol)
+    arguments.choice("method", method, METHODS)
     if n_steps == 1:
         return start.copy()[..., None, :]
     t_eval = np.arange(n_steps) * dt
@@ -56,8 +53,8 @@ def lorenz_trajectory(
 
 def points_on_attractor(n: int, seed: int = 0, t_transient: float = 10.0) -> np.ndarray:
     """``n`` independent points on the Lorenz attractor, shape (n, 3): random starts run for ``t_transient`` (notebook 07)."""
-    _check_int("n", n, 1)
-    _check_positive("t_transient", t_transient)
+    n = arguments.integer("n", n, 1)
+    _positive("t_transient", t_transient)
     rng = np.random.default_rng(seed)
     starts = rng.uniform([-20.0, -25.0, 5.0], [20.0, 25.0, 45.0], size=(n, 3))
     return lorenz_trajectory(starts, 2, t_transient)[:, -1]
@@ -80,15 +77,11 @@ def lyapunov_exponent(
     Each pair starts ``d0`` apart on the attractor; every ``renorm_every`` time units the log of the
     growth of their distance is summed and the second one is pulled back to distance ``d0``.
     """
-    _check_int("n_pairs", n_pairs, 1)
-    _check_positive("d0", d0)
-    if not d0 < 1e-3:
-        raise ValueError(f"d0 must be in (0, 1e-3) so the pair stays in the linear regime, got {d0!r}")
-    _check_positive("renorm_every", renorm_every)
-    if not t_total >= renorm_every:
-        raise ValueError(f"t_total must be >= renorm_every ({renorm_every}), got {t_total!r}")
-    if not t_transient >= 0:
-        raise ValueError(f"t_transient must be >= 0, got {t_transient!r}")
+    n_pairs = arguments.integer("n_pairs", n_pairs, 1)
+    arguments.number("d0", d0, 0, 1e-3, low_open=True, high_open=True, note="so the pair stays in the linear regime")
+    _positive("renorm_every", renorm_every)
+    arguments.number("t_total", t_total, renorm_every, note="(= renorm_every)")
+    arguments.number("t_transient", t_transient, 0)
     rng = np.random.default_rng(seed)
     # Starts spread over the attractor: points 5 time units apart on one trajectory, after the transient.
     skip = int(np.ceil(t_transient / 5.0))
@@ -110,7 +103,7 @@ def lyapunov_exponent(
 
 def lyapunov_time(exponent: float = LYAPUNOV_EXPONENT) -> float:
     """One Lyapunov time, 1/λ: the time in which small errors grow by a factor e (notebook 07)."""
-    _check_positive("exponent", exponent)
+    _positive("exponent", exponent)
     return 1.0 / exponent
 
 
@@ -140,9 +133,9 @@ def valid_prediction_time(
     A crossing at step 0 gives 0; a forecast that never crosses gets the whole horizon, n_steps·dt·λ,
     which is then only a lower bound (notebook 07).
     """
-    _check_positive("dt", dt)
-    _check_positive("lyapunov_exponent", lyapunov_exponent)
-    _check_positive("threshold", threshold)
+    _positive("dt", dt)
+    _positive("lyapunov_exponent", lyapunov_exponent)
+    _positive("threshold", threshold)
     error = normalised_rmse(truth, pred, std)
     over = np.flatnonzero(~(error <= threshold))  # NaN (a diverged forecast) counts as over
     n_valid = int(over[0]) if over.size else len(error)
@@ -164,8 +157,9 @@ def integrator_agreement_lt(
     A model's valid prediction time is only meaningful well below this: beyond it the "truth"
     itself depends on the solver.
     """
-    if not 0 < reference_rtol < rtol:
-        raise ValueError(f"reference_rtol must be in (0, rtol={rtol}), got {reference_rtol!r}")
+    _tolerance("rtol", rtol)
+    arguments.number("reference_rtol", reference_rtol, 0, rtol, low_open=True, high_open=True, note="(below rtol)")
+    _positive("threshold", threshold)
     run = lorenz_trajectory(x0, n_steps, dt, rtol=rtol, atol=rtol * 1e-2, method=method)
     ref = lorenz_trajectory(x0, n_steps, dt, rtol=reference_rtol, atol=reference_rtol * 1e-2, method=method)
     scale = ref.std(axis=0) if ref.ndim == 2 else ref.reshape(-1, 3).std(axis=0)
@@ -174,19 +168,16 @@ def integrator_agreement_lt(
 
 
 def _as_steps_by_vars(name: str, values) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or len(arr) == 0:
-        raise ValueError(f"{name} must have shape (n_steps,) or (n_steps, n_vars) with n_steps >= 1, got {arr.shape}")
-    return arr
+    expected = "(n_steps,) or (n_steps, n_vars) with n_steps >= 1"
+    arr = arguments.array(name, values, (None,), (None, None), expected=expected)
+    if len(arr) == 0:
+        raise ValueError(f"{name} must be an array of shape {expected}, got shape {arr.shape}")
+    return arr if arr.ndim == 2 else arr[:, None]
 
 
-def _check_positive(name: str, value) -> None:
-    if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+def _positive(name: str, value) -> float:
+    return arguments.number(name, value, 0, low_open=True)
 
 
-def _check_int(name: str, value, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+def _tolerance(name: str, value) -> float:
+    return arguments.number(name, value, 0, 1e-3, low_open=True)

@@ -22,6 +22,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from rnnlab import arguments
+
 __all__ = [
     "PAD", "START", "END", "UNK", "SPECIALS", "LANGUAGES",
     "tokenize", "detokenize", "split_pairs", "group_references", "Vocab", "pad", "teacher_forcing_arrays",
@@ -40,11 +42,6 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")  # words (keeping don't, qu'il)
 _CJK_OR_LATIN = re.compile(r"[a-z0-9]+|\S")  # a run of Latin letters/digits, else one character
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-
-
 # ------------------------------------------------------------------------------------------- tokens
 def tokenize(text: str, lang: str) -> list[str]:
     """Normalise and split one sentence: NFKC, lower case, then words and punctuation, or Chinese characters.
@@ -53,7 +50,7 @@ def tokenize(text: str, lang: str) -> list[str]:
     except that a run of Latin letters or digits ("tom", "2020") stays one token. NFKC turns
     full-width ``？！，`` into ``?!,`` so the same mark has one id; "。" stays as it is.
     """
-    _check_lang(lang)
+    arguments.choice("lang", lang, LANGUAGES)
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, got {type(text).__name__}")
     text = unicodedata.normalize("NFKC", text).lower()
@@ -67,7 +64,7 @@ def detokenize(tokens: Sequence[str], lang: str) -> str:
     Two neighbouring Latin tokens in Chinese keep a space between them. Scores are computed on this
     normalised text for both the model's outputs and the references (see ``bleu``).
     """
-    _check_lang(lang)
+    arguments.choice("lang", lang, LANGUAGES)
     if lang != "cmn":
         return " ".join(tokens)
     out = ""
@@ -93,8 +90,7 @@ def split_pairs(
     with training. The groups are shuffled by ``seed``; the same pairs and seed give the same split.
     """
     for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not isinstance(value, (int, float)) or not 0 < value < 1:
-            raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+        arguments.number(name, value, 0, 1, low_open=True, high_open=True)
     if val_fraction + test_fraction >= 1:
         raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}")
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -146,10 +142,9 @@ class Vocab:
     @classmethod
     def build(cls, sentences: Iterable[Sequence[str]], *, min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """A vocabulary of the tokens seen at least ``min_count`` times, at most ``max_size`` ids in all."""
-        if not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
-        if max_size is not None and (not isinstance(max_size, int) or max_size <= len(SPECIALS)):
-            raise ValueError(f"max_size must be an integer > {len(SPECIALS)} or None, got {max_size!r}")
+        min_count = arguments.integer("min_count", min_count, 1)
+        if max_size is not None:
+            max_size = arguments.integer("max_size", max_size, len(SPECIALS) + 1, note="or None")
         counts = Counter(t for s in sentences for t in s if t not in SPECIALS)
         kept = [t for t, n in counts.most_common() if n >= min_count]
         if max_size is not None:
@@ -169,7 +164,7 @@ class Vocab:
         for i in ids:
             i = int(i)
             if not 0 <= i < len(self.itos):
-                raise ValueError(f"id must be in [0, {len(self.itos) - 1}], got {i}")
+                raise ValueError(f"ids must hold ids in [0, {len(self.itos) - 1}], got {i}")
             if i == END:
                 break
             if i not in (PAD, START):
@@ -183,9 +178,9 @@ class Vocab:
 def pad(sequences: Sequence[Sequence[int]], length: int | None = None) -> np.ndarray:
     """Right-pad id sequences with ``PAD`` to ``length`` (default: the longest) → int32 (n, length)."""
     longest = max((len(s) for s in sequences), default=0)
+    if length is not None:
+        length = arguments.integer("length", length, longest, note="(the longest sequence)")
     length = longest if length is None else length
-    if not isinstance(length, (int, np.integer)) or length < longest:
-        raise ValueError(f"length must be an integer >= the longest sequence ({longest}), got {length!r}")
     out = np.full((len(sequences), length), PAD, dtype=np.int32)
     for row, seq in enumerate(sequences):
         out[row, : len(seq)] = seq
@@ -243,14 +238,14 @@ def log_softmax(logits) -> np.ndarray:
 
 
 def _check_decoding(states, max_len: int, rows: int | None = None) -> list[np.ndarray]:
-    if not isinstance(max_len, (int, np.integer)) or max_len < 1:
-        raise ValueError(f"max_len must be an integer >= 1, got {max_len!r}")
+    arguments.integer("max_len", max_len, 1)
     if not isinstance(states, (list, tuple)) or not states:
         raise ValueError("states must be a non-empty list of arrays, one row per sentence")
     states = [np.asarray(s) for s in states]
     n = states[0].shape[0] if states[0].ndim else 0
     if n < 1 or any(s.ndim == 0 or s.shape[0] != n for s in states):
-        raise ValueError(f"every state must have the same number (>= 1) of rows, got shapes {[s.shape for s in states]}")
+        raise ValueError(f"states must be arrays with the same number (>= 1) of rows, "
+                         f"got shapes {[s.shape for s in states]}")
     if rows is not None and n != rows:
         raise ValueError(f"states must have {rows} row(s) here (one sentence), got {n}")
     return states
@@ -306,10 +301,8 @@ def beam_search(
     log-probability per token. Stops when ``beam_width`` hypotheses have ended or after ``max_len``
     tokens. With beam_width 1 this is exactly ``greedy_decode``. Returns ids without <start>/<end>.
     """
-    if not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-        raise ValueError(f"beam_width must be an integer >= 1, got {beam_width!r}")
-    if not isinstance(length_penalty, (int, float)) or not 0 <= length_penalty <= 2:
-        raise ValueError(f"length_penalty must be in [0, 2], got {length_penalty!r}")
+    beam_width = arguments.integer("beam_width", beam_width, 1)
+    length_penalty = arguments.number("length_penalty", length_penalty, 0, 2)
     states = _check_decoding(states, max_len, rows=1)
 
     def score(log_p: float, length: int) -> float:
@@ -348,9 +341,12 @@ def beam_search(
 def sequence_log_prob(step: Step, states, ids: Sequence[int], *, start: int = START, end: int = END) -> float:
     """log P(ids, <end> | source) under the model behind ``step`` (one sentence, teacher-forced)."""
     states = _check_decoding(states, max_len=1, rows=1)
+    ids = arguments.integers("ids", ids, 0)
     total, prev = 0.0, start
-    for tok in list(ids) + [end]:
+    for position, tok in enumerate(ids + [end]):
         log_probs, states = _call_step(step, np.array([prev], dtype=np.int32), states)
+        if position == 0:  # the first step's output tells the vocabulary size
+            arguments.integers("ids", ids, 0, log_probs.shape[1] - 1)
         total += float(log_probs[0, tok])
         prev = tok
     return total
@@ -366,7 +362,7 @@ def _streams(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> 
         raise ValueError(f"references must have one entry per hypothesis ({len(hypotheses)}), got {len(references)}")
     refs = [[r] if isinstance(r, str) else list(r) for r in references]
     if any(not r or not all(isinstance(x, str) for x in r) for r in refs):
-        raise ValueError("each reference entry must be a string or a non-empty list of strings")
+        raise ValueError("references must hold, per hypothesis, a string or a non-empty list of strings")
     width = max(len(r) for r in refs)
     return [[r[k] if k < len(r) else None for r in refs] for k in range(width)]
 
@@ -378,7 +374,7 @@ def bleu(hypotheses: Sequence[str], references: Sequence[Sequence[str] | str], l
     """
     import sacrebleu
 
-    _check_lang(lang)
+    arguments.choice("lang", lang, LANGUAGES)
     streams = _streams(hypotheses, references)
     return float(sacrebleu.corpus_bleu(list(hypotheses), streams, tokenize=SACREBLEU_TOKENIZER[lang]).score)
 
@@ -387,7 +383,7 @@ def chrf(hypotheses: Sequence[str], references: Sequence[Sequence[str] | str], l
     """Corpus chrF (sacreBLEU, 0-100): character n-gram F-score, less harsh than BLEU on short sentences."""
     import sacrebleu
 
-    _check_lang(lang)
+    arguments.choice("lang", lang, LANGUAGES)
     return float(sacrebleu.corpus_chrf(list(hypotheses), _streams(hypotheses, references)).score)
 
 
@@ -408,10 +404,14 @@ def bleu_by_source_length(
     edges = list(edges)
     if len(edges) < 2 or any(b <= a for a, b in zip(edges, edges[1:])):
         raise ValueError(f"edges must be at least two increasing integers, got {edges}")
+    arguments.choice("lang", lang, LANGUAGES)
     lengths = np.asarray(source_lengths)
+    if len(references) != len(lengths):
+        raise ValueError(f"references must have one entry per source ({len(lengths)}), got {len(references)}")
     for name, hyps in systems.items():
         if len(hyps) != len(lengths):
-            raise ValueError(f"system {name!r} has {len(hyps)} outputs for {len(lengths)} sources")
+            raise ValueError(f"systems must have one output per source ({len(lengths)}), "
+                             f"got {len(hyps)} for {name!r}")
     rows = []
     for lo, hi in zip(edges, edges[1:]):
         idx = np.flatnonzero((lengths >= lo) & (lengths < hi))

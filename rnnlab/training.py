@@ -6,6 +6,8 @@ import time
 import keras
 import numpy as np
 
+from rnnlab import arguments
+
 
 class EpochLog(keras.callbacks.Callback):
     """Prints one short line per epoch (at most one every ``every_s`` seconds, and always the last)
@@ -19,9 +21,8 @@ class EpochLog(keras.callbacks.Callback):
         super().__init__()
         if not isinstance(name, str):
             raise ValueError(f"name must be a string, got {name!r}")
-        if isinstance(every_s, bool) or not isinstance(every_s, (int, float)) or every_s < 0:
-            raise ValueError(f"every_s must be a number of seconds >= 0, got {every_s!r}")
-        self.name, self.every_s, self.quiet = name, float(every_s), bool(quiet)
+        every_s = arguments.number("every_s", every_s, 0, finite=False, note="(seconds)")
+        self.name, self.every_s, self.quiet = name, every_s, bool(quiet)
         self.seconds: list[float] = []
 
     def on_train_begin(self, logs=None):

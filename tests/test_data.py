@@ -58,7 +58,7 @@ def test_corrupt_checksummed_file_is_named(isolated_dirs):
 
 
 def test_unknown_dataset_is_a_value_error():
-    with pytest.raises(ValueError, match="unknown dataset 'mnist'"):
+    with pytest.raises(ValueError, match="name must be one of imdb_npz, .*, got 'mnist'"):
         data.ensure("mnist")
 
 
@@ -75,8 +75,8 @@ def test_keras_tokenize_matches_text_to_word_sequence():
     "kwargs, match",
     [
         (dict(num_words=2), "num_words must be an integer >= 3"),
-        (dict(maxlen=0), "maxlen must be a positive integer"),
-        (dict(maxlen=-5), "maxlen must be a positive integer"),
+        (dict(maxlen=0), "maxlen must be an integer >= 1"),
+        (dict(maxlen=-5), "maxlen must be an integer >= 1"),
         (dict(source="web"), "source must be"),
         (dict(padding="middle"), "padding must be"),
     ],
