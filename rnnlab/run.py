@@ -167,7 +167,7 @@ def _tail(path: Path, n: int = 12) -> list[str]:
 
 def _run_one(path: Path, profile: str, out: Path, html: bool, label: str) -> tuple[bool, float]:
     import nbformat
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     stem = path.stem
     report.metrics_path(stem).unlink(missing_ok=True)
@@ -184,6 +184,12 @@ def _run_one(path: Path, profile: str, out: Path, html: bool, label: str) -> tup
             traceback = strip_ansi(str(err)).strip()
             error = traceback.splitlines()[-1][:300]
             log.write(f"\n--- the notebook failed in code cell {progress.cell} ---\n{traceback}\n")
+            nb = None
+        except DeadKernelError:  # killed from outside, or out of memory: the next notebook still runs
+            error = f"the kernel died in code cell {progress.cell} (out of memory, or killed)"
+            nb = None
+        except CellTimeoutError:
+            error = f"code cell {progress.cell} ran longer than {notebooks.CELL_TIMEOUT_S} s"
             nb = None
     wall = time.perf_counter() - started
     peak_mb = mem.peak_bytes / 2**20

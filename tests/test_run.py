@@ -59,6 +59,19 @@ def test_a_failure_prints_the_error_and_the_logs_last_lines_without_colour_codes
     assert "\x1b[" not in out  # captured output is not a terminal: no ANSI codes
 
 
+def test_a_dead_kernel_fails_its_notebook_and_the_run_goes_on(tmp_path, monkeypatch, isolated_dirs, capsys):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    write_notebook(folder, "01_dies", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    write_notebook(folder, "02_fine", "import rnnlab\nrnnlab.setup('02_fine')\nprint('still here')")
+    monkeypatch.setattr(paths, "NOTEBOOK_DIR", folder)
+    assert main(["run", "--no-html"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: the kernel died in code cell 1" in out and "[2/2] 02_fine" in out
+    report_md = (isolated_dirs / "build" / "report.md").read_text()
+    assert "| 01_dies | quick | failed |" in report_md and "| 02_fine | quick | ok |" in report_md
+
+
 def test_kernel_stderr_goes_to_the_log_and_not_into_the_notebook(tmp_path, monkeypatch, isolated_dirs, capfd):
     folder = tmp_path / "nb"
     folder.mkdir()
