@@ -26,13 +26,15 @@ def _passed(claim: str, detail: str) -> None:
     print(f"✓ {claim}" + (f" ({detail})" if detail else ""), flush=True)
 
 
-def check(claim: str, ok, detail: str = "") -> bool:
-    """Print ``✓ claim`` when ``ok`` is true, else raise :class:`CheckFailed`; ``detail`` says how it was judged."""
+def check(claim: str, ok, detail: str = "") -> None:
+    """Print ``✓ claim`` when ``ok`` is true, else raise :class:`CheckFailed`; ``detail`` says how it was judged.
+
+    Returns nothing, so a cell that ends with a check shows only its line.
+    """
     claim = _claim(claim)
     if not bool(np.all(ok)):
         raise CheckFailed(f"✗ {claim}" + (f" ({detail})" if detail else "") + ": this is false in this run")
     _passed(claim, detail)
-    return True
 
 
 def check_close(claim: str, actual, expected, atol: float) -> float:
