@@ -11,18 +11,20 @@ from rnnlab import arguments
 
 class EpochLog(keras.callbacks.Callback):
     """Prints one short line per epoch (at most one every ``every_s`` seconds, and always the last)
-    and times every epoch, so a long ``fit(..., verbose=0)`` is never silent.
+    and times every epoch, so a long ``fit(..., verbose=0)`` is never silent. An epoch that runs
+    longer than ``within_epoch_s`` also gets a line saying which batch it has reached.
 
     ``seconds_per_epoch``: the median wall time of the epochs after the first (the first also
     traces the TensorFlow graph), validation included; the one definition the course's tables use.
     """
 
-    def __init__(self, name: str = "", every_s: float = 10.0, quiet: bool = False):
+    def __init__(self, name: str = "", every_s: float = 10.0, quiet: bool = False, within_epoch_s: float = 20.0):
         super().__init__()
         if not isinstance(name, str):
             raise ValueError(f"name must be a string, got {name!r}")
         every_s = arguments.number("every_s", every_s, 0, finite=False, note="(seconds)")
-        self.name, self.every_s, self.quiet = name, every_s, bool(quiet)
+        within_epoch_s = arguments.number("within_epoch_s", within_epoch_s, 0, finite=False, note="(seconds)")
+        self.name, self.every_s, self.quiet, self.within_epoch_s = name, every_s, bool(quiet), within_epoch_s
         self.seconds: list[float] = []
 
     def on_train_begin(self, logs=None):
@@ -32,6 +34,16 @@ class EpochLog(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
+        self._epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.perf_counter()
+        if now - self._last_print >= self.within_epoch_s:  # a long epoch: say how far it has got
+            self._last_print = now
+            if not self.quiet:
+                steps = self.params.get("steps")
+                print(f"  {self._label()}epoch {self._epoch}/{self.params.get('epochs')} · batch {batch + 1}"
+                      f"{f'/{steps}' if steps else ''} · {now - self._start:.0f} s", flush=True)
 
     def on_epoch_end(self, epoch, logs=None):
         now = time.perf_counter()
@@ -49,8 +61,10 @@ class EpochLog(keras.callbacks.Callback):
         if self.quiet:
             return
         values = " · ".join(f"{k} {v:.4g}" for k, v in self._logs.items() if isinstance(v, (int, float, np.floating)))
-        label = f"{self.name} " if self.name else ""
-        print(f"  {label}epoch {epoch}/{self.params.get('epochs')} · {self.seconds[-1]:.1f} s · {values}", flush=True)
+        print(f"  {self._label()}epoch {epoch}/{self.params.get('epochs')} · {self.seconds[-1]:.1f} s · {values}", flush=True)
+
+    def _label(self) -> str:
+        return f"{self.name} " if self.name else ""
 
     @property
     def seconds_per_epoch(self) -> float:

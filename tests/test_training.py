@@ -44,6 +44,17 @@ def test_early_stop_shows_the_epoch_it_stopped_at(capsys):
     assert len(log.seconds) == 2 and "epoch 2/6" in out
 
 
+def test_a_long_epoch_says_which_batch_it_has_reached(capsys):
+    log = EpochLog("dense", every_s=3600, within_epoch_s=0)  # 0: a line after every batch
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((8, 4)), np.zeros((8, 1)), batch_size=2, epochs=1, verbose=0, callbacks=[log])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" · ")[1] for line in lines[:4]] == ["batch 1/4", "batch 2/4", "batch 3/4", "batch 4/4"]
+    assert lines[-1].strip().startswith("dense epoch 1/1")
+
+
 def test_seconds_per_epoch_is_the_median_after_the_first():
     log = EpochLog(quiet=True)
     log.seconds = [9.0, 1.0, 3.0, 2.0]
@@ -56,7 +67,7 @@ def test_seconds_per_epoch_is_the_median_after_the_first():
 
 
 @pytest.mark.parametrize("kwargs, match", [(dict(name=3), "name"), (dict(every_s=-1), "every_s"),
-                                           (dict(every_s=True), "every_s")])
+                                           (dict(every_s=True), "every_s"), (dict(within_epoch_s=-1), "within_epoch_s")])
 def test_bad_arguments_name_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):
         EpochLog(**kwargs)
