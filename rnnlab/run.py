@@ -108,7 +108,7 @@ class CellProgress:
             print("\r\033[K", end="", flush=True)
 
     def _tick(self) -> None:
-        while not self._stop.wait(1.0):
+        while not self._stop.wait(min(1.0, self.every / 4)):
             if self.cell is None:
                 continue
             running = time.perf_counter() - self.started

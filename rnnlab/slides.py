@@ -209,7 +209,9 @@ window.MathJax = {
   font-family: "{{ resources.rnnlab.font_family }}";
   src: url("{{ resources.rnnlab.font_url }}") format("opentype");
 }
-.reveal, .reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 {
+/* ".reveal .slides …" outranks the theme's ".reveal …" rules, which load after this block. */
+.reveal .slides, .reveal .slides h1, .reveal .slides h2, .reveal .slides h3, .reveal .slides h4,
+.reveal .slides h5, .reveal .slides h6 {
   font-family: "Source Sans Pro", "{{ resources.rnnlab.font_family }}", Helvetica, sans-serif;
 }
 /* A section taller than the slide scrolls instead of being cut off. */
