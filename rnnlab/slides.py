@@ -209,10 +209,20 @@ window.MathJax = {
   font-family: "{{ resources.rnnlab.font_family }}";
   src: url("{{ resources.rnnlab.font_url }}") format("opentype");
 }
-/* ".reveal .slides …" outranks the theme's ".reveal …" rules, which load after this block. */
+/* ".reveal .slides …" outranks the theme's ".reveal …" rules, which load after this block; the
+   notebook's own cells take their fonts from JupyterLab's variables, set here for everything in a deck. */
 .reveal .slides, .reveal .slides h1, .reveal .slides h2, .reveal .slides h3, .reveal .slides h4,
 .reveal .slides h5, .reveal .slides h6 {
   font-family: "Source Sans Pro", "{{ resources.rnnlab.font_family }}", Helvetica, sans-serif;
+}
+.reveal .slides pre, .reveal .slides code, .reveal .slides kbd, .reveal .slides samp {
+  font-family: menlo, consolas, "DejaVu Sans Mono", "{{ resources.rnnlab.font_family }}", monospace;
+}
+.reveal {
+  --jp-ui-font-family: "Source Sans Pro", "{{ resources.rnnlab.font_family }}", Helvetica, sans-serif;
+  --jp-content-font-family: "Source Sans Pro", "{{ resources.rnnlab.font_family }}", Helvetica, sans-serif;
+  --jp-code-font-family: menlo, consolas, "DejaVu Sans Mono", "{{ resources.rnnlab.font_family }}", monospace;
+  --jp-cell-prompt-font-family: menlo, consolas, "DejaVu Sans Mono", "{{ resources.rnnlab.font_family }}", monospace;
 }
 /* A section taller than the slide scrolls instead of being cut off. */
 .reveal .slides section:not(.stack) {

@@ -305,12 +305,23 @@ MATH_STATE = """
 
 # Whether the course's Chinese font loaded offline and is the one the slides ask for after Source Sans Pro.
 FONT_STATE = """
-document.fonts.load('32px "%s"', '中文').then(faces => ({
-  faces: faces.length,
-  ready: document.fonts.check('32px "%s"', '中文'),
-  family: getComputedStyle(document.querySelector('.reveal .slides')).fontFamily,
-}))
-""" % (slides.COURSE_FONT, slides.COURSE_FONT)
+document.fonts.load('32px "%(font)s"', '中文').then(faces => {
+  const cjk = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+  const without = new Set();
+  let elements = 0;
+  const walker = document.createTreeWalker(document.querySelector('.slides'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!cjk.test(node.nodeValue) || !el || el.closest('mjx-container')) continue;
+    elements += 1;
+    const family = getComputedStyle(el).fontFamily;
+    if (!family.includes('%(font)s')) without.add(el.tagName + ': ' + family);
+  }
+  return {faces: faces.length, ready: document.fonts.check('32px "%(font)s"', '中文'),
+          family: getComputedStyle(document.querySelector('.reveal .slides')).fontFamily,
+          cjk_elements: elements, without_font: Array.from(without).slice(0, 5)};
+})
+""" % {"font": slides.COURSE_FONT}
 
 
 SHOW_FIRST_MATHS = """
@@ -363,7 +374,7 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
         try:
             fonts = browser.evaluate(FONT_STATE, session, await_promise=True)
         except RuntimeError as err:
-            fonts = {"faces": 0, "ready": False, "family": str(err)}
+            fonts = {"faces": 0, "ready": False, "family": str(err), "cjk_elements": 0, "without_font": [str(err)]}
         if ready:
             browser.evaluate(SHOW_FIRST_MATHS, session)  # the screenshot shows typeset maths where there is some
             time.sleep(0.3)
@@ -425,4 +436,6 @@ def test_deck_renders_offline_in_chromium(decks, browser, notebook):
     fonts = seen["fonts"]
     assert fonts["faces"] >= 1 and fonts["ready"], f"{deck.name}: the course's Chinese font did not load: {fonts}"
     assert slides.COURSE_FONT in fonts["family"], f"{deck.name}: slides use {fonts['family']}"
+    assert fonts["cjk_elements"] > 0, f"{deck.name}: no Chinese text found (every notebook names terms in Chinese)"
+    assert fonts["without_font"] == [], f"{deck.name}: Chinese text drawn without the course font: {fonts['without_font']}"
     assert seen["shot"][:8] == b"\x89PNG\r\n\x1a\n" and len(seen["shot"]) > 5000
