@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from rnnlab import paths
+
 NOTEBOOKS = (
     "01_one_hot_vs_embedding",
     "02_simple_rnn",
@@ -50,8 +51,9 @@ CELL_TIMEOUT_S = 4 * 3600  # one cell may train a whole table on a CPU in the fu
 # stderr, which `rnnlab run` sends to build/logs/<notebook>.log. The log level hides TF's later
 # INFO and WARNING lines there too.
 KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}
-KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False"
-KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
+KERNEL_SETTING = ("IPKernelApp.capture_fd_output", False)  # one setting, written two ways below
+KERNEL_ARGS = [f"--{KERNEL_SETTING[0]}={KERNEL_SETTING[1]}"]  # on the command line of a kernel we start
+KERNEL_CONFIG = f"c.{KERNEL_SETTING[0]} = {KERNEL_SETTING[1]}"  # in the environment's ipython_kernel_config.py
 
 
 def kernel_env() -> dict[str, str]:

@@ -8,14 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
-from rnnlab import config
-from rnnlab import paths
+from rnnlab import config, paths
 from rnnlab.paths import build_dir
-
 
 
 def metrics_path(notebook: str) -> Path:

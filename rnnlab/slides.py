@@ -27,7 +27,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from rnnlab import paths, report
+from rnnlab import paths
 from rnnlab.paths import NPM_CACHE_ENV, npm_cache_dir
 from rnnlab.plots import COURSE_FONT, COURSE_FONT_FILE
 
