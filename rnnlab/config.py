@@ -7,7 +7,7 @@ import random
 import types
 
 from rnnlab import arguments
-from rnnlab.paths import PROFILE_ENV
+from rnnlab.paths import PROFILE_ENV, SEED_ENV
 
 PROFILES = ("quick", "standard", "full")
 DEFAULT_PROFILE = "standard"
@@ -124,11 +124,17 @@ def versions() -> dict[str, str]:
 def setup(notebook: str, seed: int = 0) -> None:
     """Start a notebook: seed everything, set the plot style, print a one-line banner.
 
-    ``notebook`` names the file the metrics go to (build/metrics/<notebook>.json).
+    ``notebook`` names the file the metrics go to (build/metrics/<notebook>.json). ``RNNLAB_SEED``, when
+    set, replaces ``seed``, so the same notebook can be run with several seeds (scripts/seed_spread.py).
     """
     if not isinstance(notebook, str) or not notebook.strip() or "/" in notebook:
         raise ValueError(f"notebook must be a file stem such as '01_one_hot_vs_embedding', got {notebook!r}")
     name = current_profile()
+    override = os.environ.get(SEED_ENV, "").strip()
+    if override:
+        if not override.isdigit():
+            raise ValueError(f"{SEED_ENV} must be a whole number >= 0, got {override!r}")
+        seed = int(override)
     seed_everything(seed)
     from rnnlab.plots import use_course_style
 
@@ -137,8 +143,15 @@ def setup(notebook: str, seed: int = 0) -> None:
     v = versions()
     print(
         f"rnnlab · {notebook} · profile {name} · {device_name()} · "
-        f"TensorFlow {v['tensorflow']} · Keras {v['keras']} · seed {seed}"
+        f"TensorFlow {v['tensorflow']} · Keras {v['keras']} · seed {seed}" + (f" (from {SEED_ENV})" if override else "")
     )
+
+
+def current_seed() -> int:
+    """The seed the last ``setup()`` used (the notebook's, or ``RNNLAB_SEED``'s)."""
+    if _state["seed"] is None:
+        raise RuntimeError("call rnnlab.setup('<notebook name>') first")
+    return int(_state["seed"])
 
 
 def active_notebook() -> str:

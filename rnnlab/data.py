@@ -4,7 +4,7 @@ Everything is read from one data folder (``RNNLAB_DATA_DIR``, default ``data/cac
 repository), laid out the way the original downloads unpack. When a file is missing the
 loader tries to download it once; when that fails (offline, blocked) it raises
 :class:`DatasetNotFoundError` saying which file, where it looked, the URL and what to do.
-Used by notebooks 05 (IMDB), 06/07 (``windows``) and 08 (``load_pairs``).
+Used by notebooks 03/04 (``first_symbol_task``), 05 (IMDB), 06/07 (``windows``) and 08 (``load_pairs``).
 """
 from __future__ import annotations
 
@@ -466,3 +466,24 @@ def windows(series, look_back: int, horizon: int = 1) -> tuple[np.ndarray, np.nd
     X = np.stack([arr[i : i + look_back] for i in range(count)])
     y = np.stack([arr[i + look_back : i + look_back + horizon] for i in range(count)])
     return X, (y[:, 0] if horizon == 1 else y)
+
+
+# --------------------------------------------------------------------------- a long-range memory task
+
+
+def first_symbol_task(n: int, T: int, rng: np.random.Generator, n_symbols: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """The recall task of notebooks 03 and 04: remember the first of 1 + T steps.
+
+    Step 0 is a one-hot symbol (one of ``n_symbols``), the T steps after it are Gaussian noise in the same features.
+    Returns x of shape (n, 1 + T, n_symbols), float32, and the labels (the first symbol, 0 … n_symbols − 1).
+    """
+    n = arguments.integer("n", n, 1)
+    T = arguments.integer("T", T, 1)
+    n_symbols = arguments.integer("n_symbols", n_symbols, 2)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    first = rng.integers(0, n_symbols, size=n)
+    x = np.zeros((n, T + 1, n_symbols), dtype="float32")
+    x[np.arange(n), 0, first] = 1.0
+    x[:, 1:] = rng.normal(size=(n, T, n_symbols))
+    return x, first

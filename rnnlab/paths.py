@@ -17,6 +17,7 @@ PROFILE_ENV = "RNNLAB_PROFILE"  # quick | standard | full
 DATA_ENV = "RNNLAB_DATA_DIR"  # datasets (default data/cache/)
 OFFLINE_ENV = "RNNLAB_OFFLINE"  # 1: never try a download
 BUILD_ENV = "RNNLAB_BUILD_DIR"  # executed notebooks, metrics, logs, figures (default build/)
+SEED_ENV = "RNNLAB_SEED"  # overrides the seed a notebook passes to setup() (seed-spread runs)
 NPM_CACHE_ENV = "RNNLAB_NPM_CACHE"  # the slide libraries' npm tarballs (default data/cache/npm/)
 
 

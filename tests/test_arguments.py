@@ -213,7 +213,13 @@ SERIES = dict(series=np.arange(10.0), look_back=3)
 IMDB = dict(num_words=100, maxlen=20)
 SIZES = dict(quick={"epochs": 1}, standard={"epochs": 5}, full={"epochs": 20})
 
+TASK = dict(n=4, T=5, rng=np.random.default_rng(0))
+
 OTHERS = [
+    bad(data.first_symbol_task, TASK, "n", 0),
+    bad(data.first_symbol_task, TASK, "T", True),
+    bad(data.first_symbol_task, TASK, "n_symbols", 1),
+    bad(data.first_symbol_task, TASK, "rng", 3),
     bad(data.windows, SERIES, "series", np.zeros((10, 2, 1))),
     bad(data.windows, SERIES, "look_back", 0),
     bad(data.windows, SERIES, "look_back", 10),

@@ -55,3 +55,21 @@ def test_record_before_setup_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(config._state, "notebook", None)
     with pytest.raises(RuntimeError, match="rnnlab.setup"):
         rnnlab.report.record("x", 1)
+
+
+def test_rnnlab_seed_replaces_the_notebooks_seed_and_the_banner_says_so(monkeypatch, capsys):
+    monkeypatch.setenv("RNNLAB_SEED", "7")
+    rnnlab.setup("00_test", seed=0)
+    assert config.current_seed() == 7
+    assert "seed 7 (from RNNLAB_SEED)" in capsys.readouterr().out
+    first = np.random.rand()
+    monkeypatch.delenv("RNNLAB_SEED")
+    rnnlab.setup("00_test", seed=7)
+    assert np.random.rand() == first and config.current_seed() == 7
+
+
+@pytest.mark.parametrize("bad", ["-1", "seven", "1.5"])
+def test_a_bad_rnnlab_seed_is_refused_by_name(monkeypatch, bad):
+    monkeypatch.setenv("RNNLAB_SEED", bad)
+    with pytest.raises(ValueError, match="RNNLAB_SEED must be a whole number"):
+        rnnlab.setup("00_test")

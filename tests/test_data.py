@@ -292,3 +292,13 @@ def test_windows_multivariate_and_horizon():
 def test_windows_reject_bad_sizes(look_back, horizon):
     with pytest.raises(ValueError, match="look_back|horizon"):
         data.windows(np.arange(10.0), look_back=look_back, horizon=horizon)
+
+
+def test_first_symbol_task_puts_the_label_at_step_0_and_noise_after_it():
+    x, y = data.first_symbol_task(50, 7, np.random.default_rng(0))
+    assert x.shape == (50, 8, 4) and x.dtype == np.float32 and y.shape == (50,)
+    np.testing.assert_array_equal(x[:, 0], np.eye(4, dtype="float32")[y])      # one-hot label at step 0
+    assert set(y) == {0, 1, 2, 3} and np.abs(x[:, 1:]).std() > 0.5              # noise everywhere after it
+    again, y_again = data.first_symbol_task(50, 7, np.random.default_rng(0))
+    np.testing.assert_array_equal(again, x)
+    np.testing.assert_array_equal(y_again, y)

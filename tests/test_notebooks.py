@@ -105,3 +105,24 @@ class TestNotebook:
             assert re.search(rf"record\(\s*['\"]{key}['\"]", source), f"does not record metric {key!r}"
         for key in tables:
             assert re.search(rf"record_table\(\s*['\"]{key}['\"]", source), f"does not record table {key!r}"
+
+
+def test_keep_checked_outputs_keeps_only_checked_cells_and_numbers_them_in_order():
+    from rnnlab.notebooks import keep_checked_outputs
+
+    nb = nbformat.v4.new_notebook()
+    out = lambda text, n: nbformat.v4.new_output("execute_result", data={"text/plain": text}, execution_count=n)
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# title"),
+        nbformat.v4.new_code_cell(f"{CHECK_MARK}\n1 + 1", execution_count=7, outputs=[out("2", 7)]),
+        nbformat.v4.new_code_cell("print('noise')", execution_count=8,
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="noise\n")]),
+        nbformat.v4.new_code_cell(f"{CHECK_MARK}\n2 + 2", execution_count=9, outputs=[out("4", 9)]),
+    ]
+    nb.cells[2].metadata["execution"] = {"iopub.execute_input": "2026-01-01"}
+    keep_checked_outputs(nb)
+    first, unchecked, second = nb.cells[1:]
+    assert (first.execution_count, first.outputs[0]["execution_count"], first.outputs[0]["data"]["text/plain"]) == (1, 1, "2")
+    assert (second.execution_count, second.outputs[0]["execution_count"]) == (2, 2)
+    assert unchecked.execution_count is None and unchecked.outputs == [] and "execution" not in unchecked.metadata
+    assert nb.cells[0].source == "# title"

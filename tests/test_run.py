@@ -124,3 +124,33 @@ def test_doctor_lists_every_dataset_with_how_to_get_it(isolated_dirs, capsys):
     assert "profile     quick" in out and str(isolated_dirs / "data") in out
     assert "[present] Tatoeba English-Chinese" in out
     assert "[missing] Keras IMDB integer sequences: download https://storage.googleapis.com" in out
+
+
+def _metrics_file(out, notebook, profile, wall_s, peak_rss_mb, error=None):
+    (out / "metrics").mkdir(parents=True, exist_ok=True)
+    m = dict(notebook=notebook, profile=profile, wall_s=wall_s, peak_rss_mb=peak_rss_mb, metrics={}, tables={})
+    if error:
+        m["error"] = error
+    (out / "metrics" / f"{notebook}.json").write_text(json.dumps(m), encoding="utf-8")
+
+
+def _status(report_text, notebook):
+    row = next(line for line in report_text.splitlines() if line.startswith(f"| {notebook} "))
+    return row.split("|")[3].strip()
+
+
+def test_the_report_flags_runs_over_their_time_or_memory_budget_and_only_those(tmp_path):
+    quick_05 = run.budget_s("05_imdb_sentiment", "quick")
+    assert quick_05 == 120 and run.budget_s("05_imdb_sentiment", "standard") == run.STANDARD_BUDGET_S
+    assert run.budget_s("05_imdb_sentiment", "full") is None
+    _metrics_file(tmp_path, "01_one_hot_vs_embedding", "quick", run.budget_s("01_x", "quick") - 1, 100)
+    _metrics_file(tmp_path, "05_imdb_sentiment", "quick", quick_05 + 1, 100)
+    _metrics_file(tmp_path, "06_cosine_time_series", "quick", 5, run.QUICK_PEAK_RSS_MB + 1)
+    _metrics_file(tmp_path, "07_lorenz_forecasting", "standard", run.STANDARD_BUDGET_S + 1, 99_999)
+    _metrics_file(tmp_path, "08_seq2seq_translation", "full", 99_999, 99_999, error="boom")
+    text = run.write_report(tmp_path).read_text(encoding="utf-8")
+    assert _status(text, "01_one_hot_vs_embedding") == "ok"
+    assert _status(text, "05_imdb_sentiment") == "ok · over time budget"
+    assert _status(text, "06_cosine_time_series") == "ok · over memory budget"
+    assert _status(text, "07_lorenz_forecasting") == "ok · over time budget"  # memory is budgeted in quick only
+    assert _status(text, "08_seq2seq_translation") == "failed"  # full has no time budget
