@@ -10,3 +10,25 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.delenv("RNNLAB_OFFLINE", raising=False)
     (tmp_path / "data").mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def run_answer():
+    """Execute a solution or a wrong answer as a student's notebook cell would (np, keras, tf and exercise
+    defined); returns what it printed."""
+    import contextlib
+    import io
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from rnnlab.exercises import exercise
+
+    def run(code: str) -> str:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(code, {"np": np, "keras": keras, "tf": tf, "exercise": exercise})
+        return out.getvalue()
+
+    return run
