@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from rnnlab import config, paths
+from rnnlab import arguments, config, paths
 from rnnlab.paths import build_dir
 
 
@@ -98,26 +98,36 @@ def record_table(name: str, table: Any) -> Any:
     return table
 
 
-def reference_path(notebook: str) -> Path:
-    """Where the kept full-profile run of ``notebook`` lives: data/reference/<notebook>.full.json."""
-    return paths.REFERENCE_DIR / f"{notebook}.full.json"
+REFERENCE_KINDS = {  # kind -> how to make the file
+    "full": "`rnnlab run --profile full {nn}`, then copy build/metrics/{notebook}.json to that path",
+    "seeds.standard": "`python scripts/seed_spread.py {nn} --profile standard --seeds 0 1 2`",
+    "seeds.full": "`python scripts/seed_spread.py {nn} --profile full --seeds 0 1 2`",
+}
 
 
-def load_reference(notebook: str | None = None) -> dict[str, Any] | None:
-    """The kept full-profile run of ``notebook`` (default: this notebook), or None; prints one line on it.
+def reference_path(notebook: str, kind: str = "full") -> Path:
+    """Where a kept run of ``notebook`` lives: data/reference/<notebook>.<kind>.json (kind: full, seeds.standard, …)."""
+    kind = arguments.choice("kind", kind, tuple(REFERENCE_KINDS))
+    return paths.REFERENCE_DIR / f"{notebook}.{kind}.json"
 
-    Works from any working directory. The line names the run's device, date, wall time and versions,
-    or, when none is kept, how to make one.
+
+def load_reference(notebook: str | None = None, kind: str = "full") -> dict[str, Any] | None:
+    """A kept run of ``notebook`` (default: this notebook), or None; prints one line on it.
+
+    ``kind`` "full" is the full-profile reference run; "seeds.standard" / "seeds.full" are the runs of
+    scripts/seed_spread.py. Works from any working directory. The line names the run's device, date, wall time
+    and versions, or, when none is kept, how to make one.
     """
     notebook = notebook or config.active_notebook()
-    path = reference_path(notebook)
+    path = reference_path(notebook, kind)
     if not path.exists():
         shown = path.relative_to(paths.REPO_ROOT) if path.is_relative_to(paths.REPO_ROOT) else path
-        print(f"No full-profile reference run is kept ({shown} is missing). To make one: "
-              f"`rnnlab run --profile full {notebook[:2]}`, then copy build/metrics/{notebook}.json to that path.")
+        how = REFERENCE_KINDS[kind].format(nn=notebook[:2], notebook=notebook)
+        print(f"No {kind} reference run is kept ({shown} is missing). To make one: {how}.")
         return None
     ref = json.loads(path.read_text(encoding="utf-8"))
     versions = ", ".join(f"{k} {v}" for k, v in ref.get("versions", {}).items())
-    print(f"Reference run ({ref.get('profile')} profile): {ref.get('device')}, finished {ref.get('finished')}, "
+    seeds = f", seeds {', '.join(map(str, ref['seeds']))}" if ref.get("seeds") else ""
+    print(f"Reference run ({ref.get('profile')} profile{seeds}): {ref.get('device')}, finished {ref.get('finished')}, "
           f"wall time {ref.get('wall_s')} s; {versions}")
     return ref

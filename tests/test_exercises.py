@@ -64,7 +64,7 @@ def test_a_wrong_answer_is_reported_not_raised_and_names_the_exercise(capsys):
     line = capsys.readouterr().out.strip()
     assert ex.last == WRONG and line.startswith("Exercise 02.1: not yet right.") and "ZeroDivisionError" in line
     ex.check("not a function")
-    assert ex.last == WRONG and "expected a function" in ex.last_line
+    assert ex.last == WRONG and "Expected a function" in ex.last_line
 
 
 def test_lines_never_look_like_the_notebooks_own_checks():

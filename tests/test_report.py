@@ -60,3 +60,7 @@ def test_reference_runs_load_from_any_working_directory(tmp_path, monkeypatch, c
     assert report.load_reference("05_imdb_sentiment") is None
     out = capsys.readouterr().out
     assert "05_imdb_sentiment.full.json is missing" in out and "rnnlab run --profile full 05" in out
+    assert report.load_reference("05_imdb_sentiment", kind="seeds.standard") is None
+    assert "scripts/seed_spread.py 05 --profile standard" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="kind"):
+        report.load_reference("05_imdb_sentiment", kind="best")

@@ -55,7 +55,8 @@ class Exercise:
         except NotAttempted:
             self._say(NOT_ATTEMPTED, "not attempted yet (write your answer in the cell above, then run it again)")
         except Wrong as wrong:
-            self._say(WRONG, f"not yet right. {wrong}")
+            reason = str(wrong)
+            self._say(WRONG, f"not yet right. {reason[:1].upper()}{reason[1:]}")
         else:
             self._say(CORRECT, f"correct! {detail}".rstrip())
 
