@@ -1,4 +1,5 @@
-"""Checkers for notebook 03 (LSTM): the parameter count, a peephole step, the LSTM step, the forget gate's time scale."""
+"""Checkers for notebook 03 (LSTM): the parameter count, a peephole step, the LSTM step, the forget gate's time
+scale."""
 from __future__ import annotations
 
 import numpy as np
@@ -57,7 +58,8 @@ def _check_h_and_c(got, expected, variants, case, name):
     (h_exp, c_exp), axes = expected, ("batch", "unit")
     if (h_got.shape == c_exp.shape and c_got.shape == h_exp.shape
             and np.allclose(h_got, c_exp, atol=1e-9) and np.allclose(c_got, h_exp, atol=1e-9)):
-        raise Wrong(f"your h_t and c_t are right but returned in the wrong order ({case}): return (h_t, c_t), as Keras does.")
+        raise Wrong(f"your h_t and c_t are right but returned in the wrong order ({case}): return (h_t, c_t), "
+                    "as Keras does.")
     compare("your c_t", c_got, c_exp, axes, atol=1e-9, case=case, variants={k: v[1] for k, v in variants.items()})
     compare("your h_t", h_got, h_exp, axes, atol=1e-9, case=case, variants={k: v[0] for k, v in variants.items()})
 
@@ -81,12 +83,14 @@ def lstm_params(student) -> str:
              4 * (u * u + u): "the kernels (m x u per block) are missing",
              4 * u * (u + m) + u: "only one bias vector is counted; each of the four blocks has its own",
              3 * (u * (u + m) + u): "that counts three blocks, a GRU(64) with reset_after=False; an LSTM has four",
-             3 * (u * (u + m) + 2 * u): "that is a GRU(64) with Keras's default reset_after=True; an LSTM has four blocks"}
+             3 * (u * (u + m) + 2 * u): "that is a GRU(64) with Keras's default reset_after=True; an LSTM has four "
+                                        "blocks"}
     if isinstance(student, (int, float, np.integer, np.floating)) and not isinstance(student, bool):
         for value, reason in named.items():
             if value != expected and float(student) == value:
                 raise Wrong(f"your count = {value}: {reason}.")
-    number("your count", student, expected, rtol=0, atol=0.5, why="count the four blocks' kernels, recurrent kernels and biases.")
+    number("your count", student, expected, rtol=0, atol=0.5,
+           why="count the four blocks' kernels, recurrent kernels and biases.")
     return (f"4 * (64 * (64 + 300) + 64) = {expected}, equal to count_params() of keras.layers.LSTM(64) on 300 "
             "features; the sequence length does not enter.")
 
@@ -105,7 +109,8 @@ def _peephole(x_t, h_prev, c_prev, W, U, b, p_i, p_f, p_o, peek_o_old=False, swa
 
 
 @register("03.4", "a peephole LSTM step", "write",
-          "Split x_t @ kernel + h_prev @ recurrent_kernel + bias into the blocks a_i, a_f, a_c, a_o (np.split, 4 parts). "
+          "Split x_t @ kernel + h_prev @ recurrent_kernel + bias into the blocks a_i, a_f, a_c, a_o "
+          "(np.split, 4 parts). "
           "i = sigmoid(a_i + p_i * c_prev), f = sigmoid(a_f + p_f * c_prev), c_t = f * c_prev + i * tanh(a_c), then "
           "o = sigmoid(a_o + p_o * c_t): the output gate looks at the NEW cell. Return (h_t, c_t).")
 def peephole_step(student) -> str:
@@ -155,13 +160,15 @@ def efold_bias(student) -> str:
     f = np.exp(-1 / 50)
     expected = float(np.log(f / (1 - f)))
     near = {  # value: (relative tolerance, what it is); none of the bands overlaps the accepted one
-        np.log(49): (1e-3, "the bias for a MEAN LIFETIME of 50 steps (1 + e^b_f = 50); the e-fold time asks for f^50 = 1/e"),
+        np.log(49): (1e-3, "the bias for a MEAN LIFETIME of 50 steps (1 + e^b_f = 50); the e-fold time asks "
+                           "for f^50 = 1/e"),
         np.log(50): (1e-3, "ln 50, the chrono choice for T = 50: its mean lifetime is 51 steps, its e-fold time 50.5"),
         f: (5e-3, "the forget gate's value f itself; the question asks for its bias b_f, with f = sigmoid(b_f)"),
         np.log(f): (5e-2, "ln f; invert the sigmoid instead: b_f = ln(f / (1 - f))")}
     if isinstance(student, (int, float, np.integer, np.floating)) and not isinstance(student, bool):
+        accepted = np.isclose(float(student), expected, rtol=1e-3, atol=0)
         for value, (rtol, reason) in near.items():
-            if np.isclose(float(student), value, rtol=rtol) and not np.isclose(float(student), expected, rtol=1e-3):
+            if np.isclose(float(student), value, rtol=rtol, atol=0) and not accepted:
                 raise Wrong(f"your b_f = {float(student):.6g} is {reason}.")
     number("your b_f", student, expected, rtol=1e-3, why="find f with f^50 = 1/e, then invert f = sigmoid(b_f).")
     return (f"b_f = ln(f / (1 - f)) with f = e^(-1/50) = {f:.5f}, so b_f = {expected:.4f}: about 0.01 above ln 49, "
