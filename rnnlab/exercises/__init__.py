@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -165,14 +165,44 @@ def compare(name: str, got: Any, expected: np.ndarray, axes: tuple[str, ...], *,
                 f"(largest difference {diff.max():.2g}; {int((diff > atol).sum())} of {diff.size} elements differ).")
 
 
-def number(name: str, got: Any, expected: float, *, rtol: float = 1e-3, atol: float = 0.0, why: str = "") -> str:
-    """Wrong unless ``got`` is a number within the tolerance of ``expected``; returns a success detail."""
-    if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
-        raise Wrong(f"{name} should be a number, got {type(got).__name__} {got!r:.60}")
-    if not np.isclose(float(got), expected, rtol=rtol, atol=atol):
-        direction = "too large" if got > expected else "too small"
-        raise Wrong(f"{name} = {got:.6g} is {direction}" + (f"; {why}" if why else "."))
-    return f"{name} = {expected:.6g}."
+def a_number(name: str, got: Any, *, case: str = "", nonfinite: str = "") -> float:
+    """``got`` as a float, or Wrong unless it is one real, finite number (not a bool; a size-1 array counts).
+
+    ``case`` says which of the checker's inputs it was; ``nonfinite`` says what a NaN or infinity usually means.
+    """
+    where = f" ({case})" if case else ""
+    try:
+        array = np.asarray(got)
+    except ValueError:  # a ragged list
+        array = np.asarray(None)
+    if array.dtype.kind not in "iuf":
+        raise Wrong(f"{name} should be a number{where}, got {type(got).__name__} {got!r:.60}")
+    if array.size != 1:
+        raise Wrong(f"{name} should be one number{where}, got an array of shape {array.shape}.")
+    value = float(array.reshape(()))
+    if not np.isfinite(value):
+        raise Wrong(f"{name} is {value}{where}: " + (nonfinite or "it should be a finite number."))
+    return value
+
+
+def number(name: str, got: Any, expected: float, *, rtol: float = 1e-3, atol: float = 0.0, why: str = "",
+           mistakes: Sequence[tuple[float, str]] = (), mistake_rtol: float | None = None, case: str = "") -> str:
+    """Wrong unless ``got`` is a number within the tolerance of ``expected``; returns a success detail.
+
+    ``mistakes`` are (value, reason) pairs of known wrong answers: one within ``mistake_rtol`` (default ``rtol``) and
+    ``atol`` is named. ``case`` names the checker's own input (which the student never saw); the message then also
+    gives ``expected``.
+    """
+    value = a_number(name, got, case=case)
+    if np.isclose(value, expected, rtol=rtol, atol=atol):
+        return f"{name} = {expected:.6g}."
+    said = f"{name} is {value:.6g} ({case}); expected {expected:.6g}" if case else f"{name} = {value:.6g}"
+    for wrong, reason in mistakes:
+        if np.isclose(value, wrong, rtol=rtol if mistake_rtol is None else mistake_rtol, atol=atol):
+            raise Wrong(f"{said}: {reason}")
+    if not case:
+        said += " is too large" if value > expected else " is too small"
+    raise Wrong(said + (f"; {why}" if why else "."))
 
 
 def choice(name: str, got: Any, expected: str, options: dict[str, str]) -> str:

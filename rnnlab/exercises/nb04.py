@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab import cells
-from rnnlab.exercises import Wrong, call, choice, compare, number, register
+from rnnlab.exercises import Wrong, a_number, call, choice, compare, number, register
 
 sigmoid = cells.sigmoid
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 # ------------------------------------------------------------------ 04.2
@@ -38,22 +34,17 @@ def reset_and_recurrent_bias(student) -> str:
           "the fraction z of what was there. After 100 steps: z ** 100.")
 def memory_at_default_bias(student) -> str:
     expected = 0.5 ** 100
-    near = {0.5 ** 99: "z^99: count the steps again, 100 steps multiply by z a hundred times",
-            0.5 ** 101: "z^101: count the steps again, 100 steps multiply by z a hundred times",
-            float(sigmoid(1.0)) ** 100: "sigma(1)^100, the LSTM's start (b_f = 1, unit_forget_bias); Keras starts "
-                                        "the GRU's update-gate bias at 0",
-            (100 / 101) ** 100: "(100/101)^100, the GRU of section 5 with its memory opened (b_z = ln 100); "
-                                "the question asks about Keras's initial b_z = 0",
-            0.5: "one step's fraction; the question asks for 100 steps"}
-    if _is_number(student):
-        for value, reason in near.items():
-            if np.isclose(float(student), value, rtol=1e-2, atol=0):
-                raise Wrong(f"your fraction = {float(student):.3g} is {reason}.")
-        if 0.5 < float(student) / expected < 2 and not np.isclose(float(student), expected, rtol=1e-2, atol=0):
-            raise Wrong(f"your fraction = {float(student):.3g} has the right order of magnitude but is not the value: "
-                        "compute z^100 with z = 1/2 (to 1 %).")
-    number("your fraction", student, expected, rtol=1e-2,
-           why="multiply by z = sigmoid(b_z) = 1/2 once per step, 100 times.")
+    near = [(0.5 ** 99, "that is z^99: count the steps again, 100 steps multiply by z a hundred times."),
+            (0.5 ** 101, "that is z^101: count the steps again, 100 steps multiply by z a hundred times."),
+            (float(sigmoid(1.0)) ** 100, "that is sigma(1)^100, the LSTM's start (b_f = 1, unit_forget_bias); Keras "
+                                         "starts the GRU's update-gate bias at 0."),
+            ((100 / 101) ** 100, "that is (100/101)^100, the GRU of section 5 with its memory opened (b_z = ln 100); "
+                                 "the question asks about Keras's initial b_z = 0."),
+            (0.5, "that is one step's fraction; the question asks for 100 steps.")]
+    close = 0.5 < a_number("your fraction", student) / expected < 2
+    number("your fraction", student, expected, rtol=1e-2, mistakes=near,
+           why="it has the right order of magnitude but is not the value: compute z^100 with z = 1/2 (to 1 %)."
+           if close else "multiply by z = sigmoid(b_z) = 1/2 once per step, 100 times.")
     return (f"(1/2)^100 = {expected:.2g}: nothing of h_0 (and of the gradient that reaches step 0 along this path) "
             "is left, so an untrained GRU cannot hear the first symbol; with b_z = ln 100 about 37 % is left.")
 
@@ -146,26 +137,23 @@ def _keras_gru_params(units: int, features: int, reset_after: bool) -> int:
 def gru_params(student) -> str:
     u, m = 64, 300
     expected = {True: _keras_gru_params(u, m, True), False: _keras_gru_params(u, m, False)}
-    if not isinstance(student, (tuple, list)) or len(student) != 2 or not all(_is_number(v) for v in student):
+    if not isinstance(student, (tuple, list)) or len(student) != 2:
         raise Wrong("give two numbers, [count with reset_after=True, count with reset_after=False], "
                     f"got {student!r:.60}")
-    got = {True: float(student[0]), False: float(student[1])}
+    what = {mode: f"your count for reset_after={mode}" for mode in (True, False)}
+    got = {mode: a_number(what[mode], value) for mode, value in zip((True, False), student)}
     if got[True] == expected[False] and got[False] == expected[True]:
         raise Wrong("the two counts are swapped: reset_after=True keeps the extra recurrent bias row, so it is the "
                     "larger one and comes first.")
     block = u * (u + m)
     for reset_after in (True, False):
-        named = {4 * (block + u): "an LSTM's count (four blocks); a GRU has three, z, r and h",
-                 block + u: "one block only (a SimpleRNN(64)); a GRU has three, z, r and h",
-                 3 * block: "the biases are missing",
-                 3 * (block + u) if reset_after else 3 * (block + 2 * u):
-                     "counted with one bias row; reset_after=True keeps a second, recurrent-side row (3u more)"
-                     if reset_after else "counted with two bias rows; reset_after=False has one bias, (3u,)"}
-        what = f"your count for reset_after={reset_after}"
-        for value, reason in named.items():
-            if got[reset_after] == value != expected[reset_after]:
-                raise Wrong(f"{what} = {value}: {reason}.")
-        number(what, got[reset_after], expected[reset_after], rtol=0, atol=0.5,
+        named = [(4 * (block + u), "an LSTM's count (four blocks); a GRU has three, z, r and h."),
+                 (block + u, "one block only (a SimpleRNN(64)); a GRU has three, z, r and h."),
+                 (3 * block, "the biases are missing."),
+                 (3 * (block + u) if reset_after else 3 * (block + 2 * u),
+                  "counted with one bias row; reset_after=True keeps a second, recurrent-side row (3u more)."
+                  if reset_after else "counted with two bias rows; reset_after=False has one bias, (3u,).")]
+        number(what[reset_after], got[reset_after], expected[reset_after], rtol=0, atol=0.5, mistakes=named,
                why="count the three blocks' kernels, recurrent kernels and bias rows.")
     return (f"3 * (64 * 364 + 128) = {expected[True]} with reset_after=True and 3 * (64 * 364 + 64) = "
             f"{expected[False]} with reset_after=False, as count_params() says; an LSTM(64) has 93440.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.exercises import NotAttempted, Wrong, as_array, call, compare, number, register
+from rnnlab.exercises import Wrong, as_array, call, compare, number, register
 
 H = 10 * np.pi / 99          # the lecture's spacing: np.linspace(0, 10π, 100) has 99 gaps
 SIGMA = 0.05                 # the noise of exercises 06.4 and 06.5
@@ -124,33 +124,18 @@ def closed_loop_forecast(student) -> str:
             "step) to rounding level, and it equals the reference loop for a damped recurrence.")
 
 
-def _named(got, mistakes, rtol):
-    """Wrong naming the mistake whose number ``got`` is (within rtol), if any."""
-    for value, reason in mistakes:
-        if np.isclose(float(got), value, rtol=rtol, atol=0):
-            raise Wrong(f"{float(got):.4g} is {reason}")
-
-
-def _a_number(name, got):
-    if got is None or got is Ellipsis:
-        raise NotAttempted
-    if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
-        raise Wrong(f"{name} should be a number, got {type(got).__name__} {got!r:.60}")
-
-
 @register("06.3", "the persistence MSE over whole periods", "predict",
           "u[n+1] - u[n] = -sin(x_n + h/2) sin(h/2); square it, average sin² over whole periods to 1/2, and use "
           "sin²(h/2) = (1 - cos h)/2. Then put in h = 10π/99.")
 def persistence_mse(student) -> str:
-    _a_number("your MSE", student)
     test = (np.cos(H * np.arange(50, 100)) + 1) / 2
     measured = np.mean(np.diff(test[9:]) ** 2)    # the notebook's persistence MSE on its 40 test windows (section 4)
-    _named(student, [(measured, "the MSE measured on the 40 test windows; the question asks for the average over "
-                                "whole periods, (1 - cos h)/4 (those 40 steps cover 2.02 periods, not a whole number)."),
-                     ((1 - np.cos(H)) / 2, "sin²(h/2) = (1 - cos h)/2: you have not averaged sin²(x + h/2) to 1/2."),
-                     (1 - np.cos(H), "1 - cos h: the persistence MSE of cos x itself; u = (cos x + 1)/2 halves every "
-                                     "difference and so quarters the MSE.")], rtol=5e-3)
-    number("the persistence MSE", student, (1 - np.cos(H)) / 4, rtol=5e-3,
+    number("your MSE", student, (1 - np.cos(H)) / 4, rtol=5e-3, mistakes=[
+        (measured, "that is the MSE measured on the 40 test windows; the question asks for the average over whole "
+                   "periods, (1 - cos h)/4 (those 40 steps cover 2.02 periods, not a whole number)."),
+        ((1 - np.cos(H)) / 2, "that is sin²(h/2) = (1 - cos h)/2: you have not averaged sin²(x + h/2) to 1/2."),
+        (1 - np.cos(H), "that is 1 - cos h, the persistence MSE of cos x itself; u = (cos x + 1)/2 halves every "
+                        "difference and so quarters the MSE.")],
            why="it is (1 - cos h)/4 with h = 10π/99 (give at least 3 significant digits).")
     return (f"(1 - cos h)/4 = {(1 - np.cos(H)) / 4:.5f} for h = 10π/99; the 40 test windows measure {measured:.5f}, "
             "because their 40 steps cover 2.02 periods, not a whole number.")
@@ -160,16 +145,15 @@ def persistence_mse(student) -> str:
           "Write y[n] = u[n] + e[n] with independent noise e of variance σ² = 0.0025. Persistence's error is "
           "y[n] - y[n+1] = (u[n] - u[n+1]) + e[n] - e[n+1]: the clean part as in 06.3, and two independent noise terms.")
 def noisy_persistence(student) -> str:
-    _a_number("your MSE", student)
     clean = (1 - np.cos(H)) / 4
-    _named(student, [(SIGMA ** 2, "the noise variance σ²: that is the error of a forecaster that knows the clean wave "
-                                  "exactly. Persistence's input y[n] is noisy too, and the wave moves between samples."),
-                     (2 * SIGMA ** 2, "only the noise, 2σ²: the clean wave still changes between samples ((1 - cos h)/4)."),
-                     (clean, "the noiseless value (06.3): the noise adds to it."),
-                     (clean + SIGMA ** 2, "(1 - cos h)/4 + σ²: the noise enters twice, in the target y[n+1] and in "
-                                          "the input y[n]."),
-                     (SIGMA, "σ itself; MSEs add variances, σ².")], rtol=1e-2)
-    number("the noisy persistence MSE", student, clean + 2 * SIGMA ** 2, rtol=0.03,
+    number("your MSE", student, clean + 2 * SIGMA ** 2, rtol=0.03, mistake_rtol=1e-2, mistakes=[
+        (SIGMA ** 2, "that is the noise variance σ², the error of a forecaster that knows the clean wave exactly. "
+                     "Persistence's input y[n] is noisy too, and the wave moves between samples."),
+        (2 * SIGMA ** 2, "that is only the noise, 2σ²: the clean wave still changes between samples ((1 - cos h)/4)."),
+        (clean, "that is the noiseless value (06.3): the noise adds to it."),
+        (clean + SIGMA ** 2, "that is (1 - cos h)/4 + σ²: the noise enters twice, in the target y[n+1] and in the "
+                             "input y[n]."),
+        (SIGMA, "that is σ itself; MSEs add variances, σ².")],
            why="expand the square: the clean part, the input's noise and the target's noise.")
     return (f"(1 - cos h)/4 + 2σ² = {clean:.5f} + {2 * SIGMA ** 2:.4f} = {clean + 2 * SIGMA ** 2:.5f}: the noise "
             "enters twice, through the input y[n] and through the target y[n+1].")
@@ -179,16 +163,14 @@ def noisy_persistence(student) -> str:
           "The recurrence with the theory's coefficients predicts a1 y[n] + a2 y[n-1] + b = u[n+1] + a1 e[n] + a2 e[n-1]; "
           "the target is u[n+1] + e[n+1]. Three independent noise terms: their variances add, each times its weight squared.")
 def noisy_recurrence(student) -> str:
-    _a_number("your MSE", student)
     a1 = 2 * np.cos(H)
-    if abs(float(student)) < 1e-6:
-        raise Wrong(f"{float(student):.4g} is the noiseless answer: the recurrence is exact only for exact inputs.")
-    _named(student, [(SIGMA ** 2, "σ², the target's noise alone: the noisy inputs are multiplied by a1 and a2 too."),
-                     (3 * SIGMA ** 2, "3σ², as if every weight were ±1: the input y[n] is multiplied by a1 = 2cos h ≈ 1.90."),
-                     ((a1 + 2) * SIGMA ** 2, "σ²(a1 + 2): a weight multiplies a variance by its square, a1² σ²."),
-                     ((a1 ** 2 + 1) * SIGMA ** 2, "σ²(a1² + 1): the target y[n+1] is noisy too, one more σ²."),
-                     ((1 - np.cos(H)) / 4 + 2 * SIGMA ** 2, "the noisy persistence MSE of 06.4.")], rtol=1e-2)
-    number("the exact recurrence's MSE", student, (a1 ** 2 + 2) * SIGMA ** 2, rtol=0.03,
+    number("your MSE", student, (a1 ** 2 + 2) * SIGMA ** 2, rtol=0.03, mistake_rtol=1e-2, mistakes=[
+        (0.0, "that is the noiseless answer: the recurrence is exact only for exact inputs."),
+        (SIGMA ** 2, "that is σ², the target's noise alone: the noisy inputs are multiplied by a1 and a2 too."),
+        (3 * SIGMA ** 2, "that is 3σ², as if every weight were ±1: the input y[n] is multiplied by a1 = 2cos h ≈ 1.90."),
+        ((a1 + 2) * SIGMA ** 2, "that is σ²(a1 + 2): a weight multiplies a variance by its square, a1² σ²."),
+        ((a1 ** 2 + 1) * SIGMA ** 2, "that is σ²(a1² + 1): the target y[n+1] is noisy too, one more σ²."),
+        ((1 - np.cos(H)) / 4 + 2 * SIGMA ** 2, "that is the noisy persistence MSE of 06.4.")],
            why="σ² (a1² + a2² + 1) with a1 = 2cos h, a2 = -1.")
     return (f"σ² (a1² + a2² + 1) = 0.0025 x {a1 ** 2 + 2:.3f} = {(a1 ** 2 + 2) * SIGMA ** 2:.5f}: better than "
             "persistence, but the weight a1 ≈ 1.90 amplifies the input noise, so far above σ².")
@@ -198,15 +180,11 @@ def noisy_recurrence(student) -> str:
           "Each frequency ω contributes the pair of roots e^{±iωh} to the characteristic polynomial of the recurrence; "
           "the number of lags is the number of roots.")
 def lags_two_cosines(student) -> str:
-    _a_number("the number of lags", student)
-    reasons = {2: "2 lags hold one pair of roots e^{±ih}: one frequency only.",
-               3: "3 lags give three roots; the two frequencies need two pairs.",
-               5: "5 lags fit exactly too, but they are more than needed: two pairs of roots make 4 (the series has "
-                  "no offset, so no root at 1 is needed).",
-               6: "6 lags fit exactly too, but they are more than needed: two pairs of roots make 4."}
-    if float(student) in reasons:
-        raise Wrong(f"{int(student)} lags is not it: {reasons[int(student)]}")
-    if float(student) == 4:
-        return "4 lags: the roots e^{±ih} and e^{±3ih}; least squares with 4 lags leaves only rounding error."
-    return number("the number of lags", student, 4, rtol=0,
-                  why="count the roots: one pair e^{±iωh} for each of the two frequencies.")
+    number("the number of lags", student, 4, rtol=0, mistakes=[
+        (2, "2 lags hold one pair of roots e^{±ih}: one frequency only."),
+        (3, "3 lags give three roots; the two frequencies need two pairs."),
+        (5, "5 lags fit exactly too, but they are more than needed: two pairs of roots make 4 (the series has no "
+            "offset, so no root at 1 is needed)."),
+        (6, "6 lags fit exactly too, but they are more than needed: two pairs of roots make 4.")],
+           why="count the roots: one pair e^{±iωh} for each of the two frequencies.")
+    return "4 lags: the roots e^{±ih} and e^{±3ih}; least squares with 4 lags leaves only rounding error."

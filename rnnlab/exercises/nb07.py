@@ -6,32 +6,9 @@ import functools
 import numpy as np
 
 from rnnlab import dynamics
-from rnnlab.exercises import Wrong, as_array, call, number, register
+from rnnlab.exercises import Wrong, a_number, call, number, register
 
 LAMBDA = dynamics.LYAPUNOV_EXPONENT
-
-
-def _one_number(name: str, got, case: str) -> float:
-    """``got`` as a float, or Wrong saying what came back instead (a size-1 array is accepted)."""
-    arr = as_array(name, got)
-    if arr.size != 1:
-        raise Wrong(f"{name} should be one number, got an array of shape {arr.shape} ({case}).")
-    return float(arr.reshape(()))
-
-
-def _same(name: str, got, expected: float, case: str, variants: dict[str, float], *, atol: float = 1e-9,
-          rtol: float = 0.0, nonfinite: str = "") -> None:
-    """Wrong unless ``got`` is ``expected``; a value that a known mistake gives is named (several: all of them)."""
-    value = _one_number(name, got, case)
-    if not np.isfinite(value):
-        raise Wrong(f"{name} is {value} ({case})" + (f": {nonfinite}" if nonfinite else "."))
-    tol = max(atol, rtol * abs(expected))
-    if abs(value - expected) <= tol:
-        return
-    named = [m for m, v in variants.items()
-             if v is not None and np.isfinite(v) and abs(value - v) <= tol and abs(v - expected) > tol]
-    said = f"{name} is {value:.6g} ({case}); expected {expected:.6g}"
-    raise Wrong(said + (f": that is what you get when {' or when '.join(named)}." if named else "."))
 
 
 # ------------------------------------------------------------------ 07.1 the valid prediction time
@@ -125,8 +102,11 @@ def valid_prediction_time(student) -> str:
         expected = dynamics.valid_prediction_time(truth, pred, dt, lam, thr, std=std)
         got = call(student, truth.copy(), pred.copy(), std.copy(), dt, lam, thr, name="valid_prediction_time",
                    inputs=f"truth, pred, std, dt={dt}, lyapunov_exponent={lam}, threshold={thr}")
-        _same("your VPT", got, expected, f"forecast {description}", _vpt_mistakes(truth, pred, std, dt, lam, thr),
-              nonfinite="a NaN in pred should count as over the threshold, and the VPT itself is always a number.")
+        case, mistakes = f"forecast {description}", _vpt_mistakes(truth, pred, std, dt, lam, thr)
+        got = a_number("your VPT", got, case=case,
+                       nonfinite="a NaN in pred should count as over the threshold, and the VPT itself is always a number.")
+        number("your VPT", got, expected, rtol=0, atol=1e-9, case=case,
+               mistakes=[(v, f"that is what you get when {m}.") for m, v in mistakes.items() if v is not None])
     return (f"Your VPT equals rnnlab.dynamics.valid_prediction_time on all {len(cases)} forecasts (crossing at step 0, "
             "crossing and dipping back, never crossing, diverging to NaN, other threshold and exponent).")
 
@@ -246,9 +226,11 @@ def benettin(student) -> str:
         ref = _benettin(step, x0, dx0, n_renorm, tau)
         got = call(student, step, x0.copy(), dx0.copy(), n_renorm, tau, name="benettin",
                    inputs=f"step, x0, dx0, n_renorm={n_renorm}, tau={tau}")
-        _same("your exponent", got, ref["right"], description, {k: v for k, v in ref.items() if k != "right"},
-              rtol=1e-4, nonfinite="a distance overflowed or became zero: pull the second trajectory back to d0 "
-                                   "after every interval, and take the log of d / d0.")
+        got = a_number("your exponent", got, case=description,
+                       nonfinite="a distance overflowed or became zero: pull the second trajectory back to d0 after "
+                                 "every interval, and take the log of d / d0.")
+        number("your exponent", got, ref["right"], rtol=1e-4, atol=1e-9, case=description,
+               mistakes=[(v, f"that is what you get when {m}.") for m, v in ref.items() if m != "right"])
         results.append((ref["right"], exact))
     (flow, _), (logistic, ln2), (lorenz, _) = results
     reference = _lorenz_reference(_lorenz_start())
@@ -262,29 +244,18 @@ def benettin(student) -> str:
 
 
 # ------------------------------------------------------------------ predictions
-def _predicted(name: str, got, expected: float, rtol: float, known: list[tuple[float, str]], why: str,
-               known_rtol: float = 0.0) -> str:
-    """number(...), after naming a value one of the ``known`` mistakes gives (value, reason) within ``known_rtol``."""
-    if not isinstance(got, bool) and isinstance(got, (int, float, np.integer, np.floating)):
-        if not np.isclose(float(got), expected, rtol=rtol, atol=0.0):
-            for value, reason in known:
-                if np.isclose(float(got), value, rtol=max(rtol, known_rtol), atol=0.0):
-                    raise Wrong(f"{name} = {float(got):.4g}: {reason}")
-    return number(name, got, expected, rtol=rtol, why=why)
-
-
 @register("07.3", "the forecast horizon in samples", "predict",
           "One Lyapunov time is 1/λ time units, and one sample is Δt = 0.02 time units. How many samples make one "
           "Lyapunov time, and how many make 15?")
 def horizon_steps(student) -> str:
     lt = 1.0 / LAMBDA
     expected = 15 * lt / 0.02
-    _predicted("your number of steps", student, expected, 1.5e-3, [
+    number("your number of steps", student, expected, rtol=1.5e-3, mistake_rtol=5e-3, mistakes=[
         (15 * lt, "that is 15 Lyapunov times in time units; divide by Δt = 0.02 to count samples."),
         (15 * LAMBDA / 0.02, "you multiplied by λ; one Lyapunov time is 1/λ time units."),
         (lt / 0.02, "that is one Lyapunov time in samples; the horizon is 15 of them."),
         (15 / 0.02, "that is 15 time units; a Lyapunov time is 1/λ ≈ 1.10 time units, a little longer."),
-    ], "15 Lyapunov times = 15/λ time units, and each sample is 0.02 of them.", known_rtol=5e-3)
+    ], why="15 Lyapunov times = 15/λ time units, and each sample is 0.02 of them.")
     return (f"15 Lyapunov times = 15/{LAMBDA} = {15 * lt:.2f} time units = {expected:.1f}, so {round(expected)} "
             f"samples at Δt = 0.02 (one Lyapunov time is {lt / 0.02:.1f} samples).")
 
@@ -294,12 +265,12 @@ def horizon_steps(student) -> str:
           "Lyapunov times, i.e. in units of λt.")
 def doubled_threshold(student) -> str:
     expected = np.log(2.0)
-    _predicted("your gain", student, expected, 1.5e-2, [
+    number("your gain", student, expected, rtol=1.5e-2, mistakes=[
         (2.0, "that is the ratio of the two thresholds; the time it buys is its logarithm."),
         (expected / LAMBDA, "that is ln 2 / λ, in time units; the VPT is in Lyapunov times (units of λt)."),
         (np.log10(2.0), "that is log10(2); the error grows by a factor e per Lyapunov time, so use the natural log."),
         (0.4, "that is the threshold's change; the time it buys is the logarithm of the ratio 0.8/0.4."),
-    ], "E1·exp(λt) reaches 0.8 when λt = ln(0.8/E1) = ln(0.4/E1) + ln 2.")
+    ], why="E1·exp(λt) reaches 0.8 when λt = ln(0.8/E1) = ln(0.4/E1) + ln 2.")
     return (f"The gain is ln 2 = {expected:.3f} Lyapunov times, whatever E1 is: a model whose error grows at the "
             "rate λ near the threshold shifts by about this much.")
 
@@ -309,11 +280,11 @@ def doubled_threshold(student) -> str:
           "in Lyapunov times.")
 def vpt_bound(student) -> str:
     expected = np.log(0.4 / 1e-4)
-    _predicted("your bound", student, expected, 3e-3, [
+    number("your bound", student, expected, rtol=3e-3, mistakes=[
         (np.log10(0.4 / 1e-4), "that is log10(4000); errors grow by a factor e per Lyapunov time, so use the natural log."),
         (np.log(1 / 1e-4), "that is ln(1/E1): the error only has to reach the threshold 0.4, not 1."),
         (expected / LAMBDA, "that is ln(4000)/λ, in time units; the bound in Lyapunov times is λt itself."),
         (4000.0, "that is the factor 0.4 / E1 by which the error must grow; the time is its logarithm."),
-    ], "solve 1e-4 · exp(λt) = 0.4 for λt.", known_rtol=2e-3)
+    ], why="solve 1e-4 · exp(λt) = 0.4 for λt.")
     return (f"ln(0.4 / 1e-4) = ln 4000 = {expected:.2f} Lyapunov times, an upper bound: in closed loop a new "
             "one-step error enters at every step, so the measured VPT is shorter.")

@@ -9,18 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab import seq2seq as s2s
-from rnnlab.exercises import NotAttempted, Wrong, as_array, call, register
+from rnnlab.exercises import NotAttempted, Wrong, a_number, as_array, call, number, register
 
 PAD, START, END = s2s.PAD, s2s.START, s2s.END
-
-
-def _call(function, *args, name, inputs):
-    """``call`` whose error message reads "your greedy_decode(...) raised ..." rather than starting with the name."""
-    try:
-        return call(function, *args, name=name, inputs=inputs)
-    except Wrong as wrong:
-        said = str(wrong)
-        raise Wrong(f"your {said}" if said.startswith(f"{name}(") else said) from None
 
 
 # ------------------------------------------------------------------ 08.6: masked loss and accuracy
@@ -80,29 +71,14 @@ def _loss_mistakes(y, logits):
     return loss, accuracy
 
 
-def _one_number(name, got, case):
-    """``got`` as one float, or Wrong saying what it is instead."""
-    value = as_array(name, got)
-    if value.size != 1:
+def _one_per_batch(name, got, case):
+    """``got`` as an array, or Wrong if it holds a number per sentence or per position: the answer is one number."""
+    array = as_array(f"your {name}", got)
+    if array.size != 1:
         shapes = {2: "(batch, time)", 1: "(batch,)"}
         raise Wrong(f"your {name} should return one number for the whole batch ({case}), got an array of shape "
-                    f"{shapes.get(value.ndim, '')} = {value.shape}: average over the real tokens of all sentences.")
-    value = float(value.reshape(()))
-    if not np.isfinite(value):
-        extra = (" Taking the log of the logits themselves fails where a logit is <= 0: turn them into "
-                 "log-probabilities with a log-softmax first." if name == "masked_loss" else "")
-        raise Wrong(f"your {name} gives {value} ({case}).{extra}")
-    return value
-
-
-def _same_number(name, got, expected, case, variants, atol):
-    if abs(got - expected) <= atol:
-        return
-    for mistake, value in variants.items():
-        if abs(got - value) <= atol and abs(value - expected) > atol:
-            raise Wrong(f"your {name} gives {got:.6g} ({case}); expected {expected:.6g}. That is what you get "
-                        f"when {mistake}.")
-    raise Wrong(f"your {name} gives {got:.6g} ({case}); expected {expected:.6g}.")
+                    f"{shapes.get(array.ndim, '')} = {array.shape}: average over the real tokens of all sentences.")
+    return array
 
 
 @register("08.6", "the masked loss and the masked accuracy", "write",
@@ -120,21 +96,23 @@ def masked_loss_and_accuracy(student) -> str:
     rng = np.random.default_rng(2080)
     batches = [(_loss_case(lengths, time), *_batch(rng, lengths, time, vocab)) for lengths, time, vocab in LOSS_CASES]
     for case, y, logits in batches:
-        got = _call(loss_fn, y.copy(), logits.copy(), name="masked_loss", inputs="y_true, logits")
-        expected = float(np.asarray(s2s.masked_loss(y, logits)))
-        _same_number("masked_loss", _one_number("masked_loss", got, case), expected, case,
-                     _loss_mistakes(y, logits)[0], atol=1e-5)
+        got = call(loss_fn, y.copy(), logits.copy(), name="your masked_loss", inputs="y_true, logits")
+        got = a_number("your masked_loss", _one_per_batch("masked_loss", got, case), case=case,
+                       nonfinite="taking the log of the logits themselves fails where a logit is <= 0: turn them "
+                                 "into log-probabilities with a log-softmax first.")
+        number("your masked_loss", got, float(np.asarray(s2s.masked_loss(y, logits))), rtol=0, atol=1e-5, case=case,
+               mistakes=[(v, f"that is what you get when {m}.") for m, v in _loss_mistakes(y, logits)[0].items()])
     done = f"your masked_loss is right on all {len(batches)} batches"
     if accuracy_fn is None or accuracy_fn is Ellipsis or not callable(accuracy_fn):
         raise Wrong(f"{done}; now pass both functions: exercise(\"08.6\").check((masked_loss, masked_accuracy)).")
     for case, y, logits in batches:
         try:
-            got = _call(accuracy_fn, y.copy(), logits.copy(), name="masked_accuracy", inputs="y_true, logits")
+            got = call(accuracy_fn, y.copy(), logits.copy(), name="your masked_accuracy", inputs="y_true, logits")
         except NotAttempted:
             raise Wrong(f"{done}; masked_accuracy still raises NotImplementedError: write it too.") from None
-        expected = float(np.asarray(s2s.masked_accuracy(y, logits)))
-        _same_number("masked_accuracy", _one_number("masked_accuracy", got, case), expected, case,
-                     _loss_mistakes(y, logits)[1], atol=1e-6)
+        number("your masked_accuracy", _one_per_batch("masked_accuracy", got, case),
+               float(np.asarray(s2s.masked_accuracy(y, logits))), rtol=0, atol=1e-6, case=case,
+               mistakes=[(v, f"that is what you get when {m}.") for m, v in _loss_mistakes(y, logits)[1].items()])
     return ("Both equal rnnlab.seq2seq.masked_loss / masked_accuracy on 3 batches (a batch of one, sentences with "
             "much padding, one without any).")
 
@@ -311,7 +289,8 @@ def greedy_decode(student) -> str:
         case = (f"a batch of one that ends after {ends} tokens" if n == 1
                 else f"{n} sentences that end after {ends} tokens") + f"; max_len {max_len}"
         expected = s2s.greedy_decode(step, [s.copy() for s in states], max_len=max_len)
-        got = _call(student, step, [s.copy() for s in states], max_len, name="greedy_decode", inputs="step, states, max_len")
+        got = call(student, step, [s.copy() for s in states], max_len, name="your greedy_decode",
+                   inputs="step, states, max_len")
         variants = {
             "the decoder is fed <start> at every step instead of its own previous output":
                 _greedy(step, states, max_len, "start"),
@@ -384,8 +363,8 @@ def beam_search(student) -> str:
         greedy = s2s.greedy_decode(step, states, max_len=max_len)[0]
         expected = s2s.beam_search(step, states, beam_width=width, max_len=max_len)
         case = f"beam width {width}, toy decoder {seed}, max_len {max_len}"
-        got = _call(student, step, [np.array([0])], width, max_len, name="beam_search",
-                   inputs="step, states, beam_width, max_len")
+        got = call(student, step, [np.array([0])], width, max_len, name="your beam_search",
+                  inputs="step, states, beam_width, max_len")
         got = _rows("beam_search", got, 1, case, one=True)
         variants = {
             "the candidates are ranked by the last step's log-probability alone (log P is not added up along "
