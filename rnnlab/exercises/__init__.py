@@ -56,7 +56,10 @@ class Exercise:
             self._say(NOT_ATTEMPTED, "not attempted yet (write your answer in the cell above, then run it again)")
         except Wrong as wrong:
             reason = str(wrong)
-            self._say(WRONG, f"not yet right. {reason[:1].upper()}{reason[1:]}")
+            first = reason.split(" ", 1)[0]
+            if first.isalpha() and first.islower():  # a sentence, not a name such as h_t or dW
+                reason = reason[:1].upper() + reason[1:]
+            self._say(WRONG, f"not yet right. {reason}")
         else:
             self._say(CORRECT, f"correct! {detail}".rstrip())
 
