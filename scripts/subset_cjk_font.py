@@ -41,13 +41,13 @@ EXTRA = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010
 FIVE_CHAR_LINE = re.compile(r"(?:\w{5}，\w{5}。)+")  # \w: a poem with a lost character (□) is left out
 
 
-def _strings(node):
+def strings_of(node):
     """Every string in a parsed notebook (so a \\uXXXX escape cannot hide a character)."""
     if isinstance(node, str):
         yield node
     elif isinstance(node, (list, dict)):
         for value in node.values() if isinstance(node, dict) else node:
-            yield from _strings(value)
+            yield from strings_of(value)
 
 
 def course_text(seeds: Path) -> str:
@@ -55,7 +55,7 @@ def course_text(seeds: Path) -> str:
     files += sorted(seeds.glob("*.txt"))
     if not any(f.suffix == ".txt" for f in files):
         sys.exit(f"error: no lecture seeds (*.txt) in {seeds}; pass --seeds DIR")
-    return "".join("".join(_strings(json.loads(f.read_text(encoding="utf-8")))) if f.suffix == ".ipynb"
+    return "".join("".join(strings_of(json.loads(f.read_text(encoding="utf-8")))) if f.suffix == ".ipynb"
                    else f.read_text(encoding="utf-8") for f in files)
 
 

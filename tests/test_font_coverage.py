@@ -3,6 +3,7 @@
 Needs no data folder and no system CJK font: it reads the font's character map with matplotlib's
 FreeType wrapper. When it fails, rebuild the font with scripts/subset_cjk_font.py.
 """
+import importlib.util
 import json
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from matplotlib.ft2font import FT2Font
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = ROOT / "rnnlab" / "assets" / "NotoSansCJKsc-course.otf"
-COURSE_TEXT = ("notebooks/*.ipynb", "lessons/*.md", "README.md", "data/README.md", "rnnlab/*.py")
+# What counts as the course's text is defined once, in the script that cuts the font from it.
+_spec = importlib.util.spec_from_file_location("subset_cjk_font", ROOT / "scripts" / "subset_cjk_font.py")
+font_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(font_script)
 CJK_RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
               (0xFE10, 0xFE1F), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
 CHINESE_PUNCTUATION = "‘’“”—…·"  # General Punctuation / Latin-1 marks that Chinese text uses
@@ -21,21 +25,13 @@ def is_cjk(char):
     return char in CHINESE_PUNCTUATION or any(lo <= ord(char) <= hi for lo, hi in CJK_RANGES)
 
 
-def _strings(node):
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, (list, dict)):
-        for value in node.values() if isinstance(node, dict) else node:
-            yield from _strings(value)
-
-
 def course_cjk_chars():
     """{character: first file (relative to the repo) that uses it} for the CJK characters of the course text."""
     found = {}
-    for path in (f for pattern in COURSE_TEXT for f in sorted(ROOT.glob(pattern))):
+    for path in (f for pattern in font_script.COURSE_TEXT for f in sorted(ROOT.glob(pattern))):
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ipynb":  # every string, so a \uXXXX escape cannot hide a character
-            text = "".join(_strings(json.loads(text)))
+            text = "".join(font_script.strings_of(json.loads(text)))
         for char in text:
             if is_cjk(char):
                 found.setdefault(char, path.relative_to(ROOT).as_posix())

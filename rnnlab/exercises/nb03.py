@@ -77,19 +77,15 @@ def _keras_lstm_params(units: int, features: int) -> int:
 def lstm_params(student) -> str:
     u, m = 64, 300
     expected = _keras_lstm_params(u, m)
-    named = {u * (u + m) + u: "that is one block only, a SimpleRNN(64); an LSTM has four (i, f, c, o)",
-             4 * u * (u + m): "the four bias vectors are missing",
-             4 * (u * m + u): "the recurrent kernels (u x u per block) are missing",
-             4 * (u * u + u): "the kernels (m x u per block) are missing",
-             4 * u * (u + m) + u: "only one bias vector is counted; each of the four blocks has its own",
-             3 * (u * (u + m) + u): "that counts three blocks, a GRU(64) with reset_after=False; an LSTM has four",
-             3 * (u * (u + m) + 2 * u): "that is a GRU(64) with Keras's default reset_after=True; an LSTM has four "
-                                        "blocks"}
-    if isinstance(student, (int, float, np.integer, np.floating)) and not isinstance(student, bool):
-        for value, reason in named.items():
-            if value != expected and float(student) == value:
-                raise Wrong(f"your count = {value}: {reason}.")
-    number("your count", student, expected, rtol=0, atol=0.5,
+    mistakes = [(u * (u + m) + u, "that is one block only, a SimpleRNN(64); an LSTM has four (i, f, c, o)."),
+                (4 * u * (u + m), "the four bias vectors are missing."),
+                (4 * (u * m + u), "the recurrent kernels (u x u per block) are missing."),
+                (4 * (u * u + u), "the kernels (m x u per block) are missing."),
+                (4 * u * (u + m) + u, "only one bias vector is counted; each of the four blocks has its own."),
+                (3 * (u * (u + m) + u), "that counts three blocks, a GRU(64) with reset_after=False; an LSTM has four."),
+                (3 * (u * (u + m) + 2 * u), "that is a GRU(64) with Keras's default reset_after=True; an LSTM has four "
+                                            "blocks.")]
+    number("your count", student, expected, rtol=0, atol=0.5, mistakes=mistakes,
            why="count the four blocks' kernels, recurrent kernels and biases.")
     return (f"4 * (64 * (64 + 300) + 64) = {expected}, equal to count_params() of keras.layers.LSTM(64) on 300 "
             "features; the sequence length does not enter.")
