@@ -4,11 +4,13 @@ Everything is read from one data folder (``RNNLAB_DATA_DIR``, default ``data/cac
 repository), laid out the way the original downloads unpack. When a file is missing the
 loader tries to download it once; when that fails (offline, blocked) it raises
 :class:`DatasetNotFoundError` saying which file, where it looked, the URL and what to do.
-Used by notebooks 03/04 (``first_symbol_task``), 05 (IMDB), 06/07 (``windows``) and 08 (``load_pairs``).
+Used by notebooks 03/04 (``first_symbol_task``), 05 (IMDB), 06/07 (``windows``), 08 (``load_pairs``,
+``to_simplified``) and 09 (``load_tang_poems``).
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -49,6 +51,73 @@ class Dataset:
     file_checksum: str | None = None  # "algo:hex" of the unpacked file the loaders read, where upstream changes
     pinned: str = ""  # which version the course's numbers were computed with, for error messages
 
+
+# The Tang poems are 58 files; each is pinned to the repository's commit by its own sha256
+# (../shared/data/chinese-poetry/SOURCE.md lists the same).
+TANG_COMMIT = "99ebbef7e1345c0985c44b9fd96a3f9e776f117b"
+TANG_FOLDER_URL = (f"https://raw.githubusercontent.com/chinese-poetry/chinese-poetry/{TANG_COMMIT}/"
+                   "%E5%85%A8%E5%94%90%E8%AF%97/")  # the folder 全唐诗/, URL-encoded
+TANG_SHA256 = """
+4f88f429938082523cdc72a1612bd7a7c3e3f7a33f8192c61ae51340efc3c92d  poet.tang.0.json
+6e703b8d8dcedbd6110f6d48d043665ca2131db2035a5bfcef5e59a19aeb6d75  poet.tang.1000.json
+ec28efa7e2ae9cdbbba09f0ed186e32ccae47a325ad1e5816b7ad56071c1665a  poet.tang.2000.json
+9e4ba2323752b6b9fbdba875cdbc6a26636fe0cabc85fd066370d4915952001f  poet.tang.3000.json
+b8a7946c879b9658a6c667a4c55f776fae7e5e00a17789ab06b274c1429afc66  poet.tang.4000.json
+a0306e6962cff01639ad9a00b042a201b8dec1f30fa5d768a7b112589887861e  poet.tang.5000.json
+982a21d2b15922b406911f1c825785054314c686da86b2155d7aebb362d22771  poet.tang.6000.json
+a6fb69d7b4343c904dc56ae5aae34facc2478d196b51c37ceba9d1e2f171b342  poet.tang.7000.json
+ac3848e95b02736168003863795de4474838c2d6a71a24ca2a4a280ea5177773  poet.tang.8000.json
+b99d6596e3a1fe1a661652383083f92d196b8baf4e461d087081d5e1e1b7a51f  poet.tang.9000.json
+b97d1c5509ab62f5b433dee2020c11c4deda4542e276683d1ada6619c34c2113  poet.tang.10000.json
+9adf1835246053c821d99af39ce9092e14a94e1baf91740098bd9fc6f6f1cd27  poet.tang.11000.json
+ec43d055a219d52ecdb58cd30a8a444189392f0d68b92a41495df1c72c5fd095  poet.tang.12000.json
+eb9c85072d7913bb972e07c72f0123e9d7addca22cfd833cb79a5d74b1c76ebf  poet.tang.13000.json
+1e366dd3fb5a011091524bed36e4edff5d015bf0ddb14143f298515387dbd9a9  poet.tang.14000.json
+0386e58f46517daa3af0e0f385e0223f1efc0dac53afbe8fea64f99074d870b7  poet.tang.15000.json
+1c477aef1fc50523f9baf10f29d2d89201a14c4c73001c1c041d0fe8464d11db  poet.tang.16000.json
+11bac8333b2042975b9844423d113ff2c6fdf701c8b08a5b3aaa6bc9472222de  poet.tang.17000.json
+37543a147d16e3576d5f45ba8f7b8b51fc311bc10eddae9440f16f2d5ae885c2  poet.tang.18000.json
+dea74b41bc807ce2527bb119862a251e3a92b6f69bdf9f98b1434a8336830542  poet.tang.19000.json
+8ccf0783888b15bec60d0253e278cd4b67e94a77725df8ed079d4d8062d050b4  poet.tang.20000.json
+bddae814c82bf6a9fd294504aa48794bca5f03e986110739b1577aa811125cbd  poet.tang.21000.json
+d7e7efe3f67415455ae93974a5aa67427e99f6713fde27920bfb657ad3204c4a  poet.tang.22000.json
+220a535a762349ec1beed00f1dc11293ccefc70bda15c5258bbcab208b14337f  poet.tang.23000.json
+2f40a4ec0e4469c29f0f028d7a4ad73b83850aa271be9b63ea0c08de6e094dee  poet.tang.24000.json
+7e7c00ba3f7a95e97de5440f85affa9d54b420d31995b449e97a3e9ea00259f5  poet.tang.25000.json
+74b5bed25622da1611928fdb31297fafadaf2876ce32ddb0c8b6d12d772979f4  poet.tang.26000.json
+11626fcc310bbbcc601f7c8c4d8a664cef4907076cd7ec4f16268ee5b921ba44  poet.tang.27000.json
+86a15affa95859046f869ffd4850886250d1a181e5151b1f096f728fb2d67502  poet.tang.28000.json
+e1a0cffe17b4f109399db38f2b23f9b6668b8ca1c3c24e36d5cbe4f40a925862  poet.tang.29000.json
+e71996f771d15476bae48751081b473b381774b5d335f6163b183f70a2eaed01  poet.tang.30000.json
+f1efaf172d4f6fa9aaacfa4160feb766189989c3264da6ce3a6d64a7c97097bb  poet.tang.31000.json
+fcb2096245719199249ad23e75eac6997b5a4341564dd1cf73ce8008975b3d74  poet.tang.32000.json
+35abb37f65817ee4630cfeb2db286832e505873c477e12f14693bcd20e920885  poet.tang.33000.json
+4b656a62b6a187792c96a632c7e33f443eabda8b48c4fb5dfdda72cf02003095  poet.tang.34000.json
+a9671b350e58b805fda88b2c17fa0bf3a05313017d28485010e6f60a69bdf945  poet.tang.35000.json
+1c8e71a32743b37d318bf8beb44b8809a8079011231cf3c7106e2c59f03c55b4  poet.tang.36000.json
+4c37d2d92ee6fdd73299ef13c91e17b9cbb11ef59d1e024254db1eceb95dc7ae  poet.tang.37000.json
+08b2ce85e59eac59fe621921b62c15528e9dfb6a102994297703ad67e14aa83f  poet.tang.38000.json
+791d0171fe1dc88cee8424ae0281f495ed0dcdf042f97f2a3fc9b37e05e9426c  poet.tang.39000.json
+851d0c3cb796c7f7c63a7765e28564b2c3be3d9691c9f43f88d4d3c64034b5d8  poet.tang.40000.json
+3c12f59a5103e582eed9fe6ae13affddc030a31e9956efb13cb7768296ba7396  poet.tang.41000.json
+060026beb06028864bce48e8074e2690f92a1dc5a76ee91f98f2d62b5f02a15c  poet.tang.42000.json
+de5e658dccbcf0d2b38312b39a2423459b88ef893830bc145d453d82887a5753  poet.tang.43000.json
+8c6d550818f5390413bc58fbb3af059d3fa4a92264b1bcf84439c2b0bb043985  poet.tang.44000.json
+5177a4747b785f04897c36b77d5e033b11a7bcad759d1557fdb425166b8767f3  poet.tang.45000.json
+287e548147e6959306b74c862a1ebe43cdca39adee34e2c63ae5d3b5eaced1f5  poet.tang.46000.json
+8b43cce475ed43b1105a12a8bdcef32ac22dc056c5f2c616a2976a4103b5d8ac  poet.tang.47000.json
+8df4861e8d7bc114e91d0a5e37d193f662485cd88b8d09289cc5ac9ab243c3ed  poet.tang.48000.json
+418e5a082cb70c4f85ce842affec8828a53f6296882e45339c74d553fc46495e  poet.tang.49000.json
+894bf4e729932d2b48ba731a48075347cf55626c08ac9f30b2fe412ca9e4e895  poet.tang.50000.json
+9bd1b263807c5c64bca773b76d4861a49af19b76184f88260d6080bb03311928  poet.tang.51000.json
+1124f4b27f46bd1ffaafdda530719eddbe41858778a0a13e4557ea4eb49ffef0  poet.tang.52000.json
+75841062fa939e72ee12669859933c9178b88a5c5492bc9ba84d9ef7c6f1e65a  poet.tang.53000.json
+cd2ba326b80ff8490723ad9fb1ace812306f0e433b74268420165068b0a975ac  poet.tang.54000.json
+3782736dfee847958363d4adeff1236f148aff3726f2964963b17b06dad2f97b  poet.tang.55000.json
+274ad6e13c069e35856e53b5dee6821ad2aa9bf8b2a5f969e2eb1234fe954bca  poet.tang.56000.json
+e04c137b040c1a91e16614178c189d0c30a68e1d4657ea8fde8467601e3ac121  poet.tang.57000.json
+"""
+TANG_FILES = {name: digest for digest, name in (line.split() for line in TANG_SHA256.strip().splitlines())}
 
 DATASETS = {
     d.name: d
@@ -102,6 +171,13 @@ DATASETS = {
             file_checksum="sha256:6ec60e212f812ee3430f7568ea6f33b6fb080e32193c5952e8da0ee8ba45574c",
             pinned="the TensorFlow tutorial's file (manythings.org, 2018-05-13), 118,964 lines",
         ),
+        Dataset(
+            "tang",
+            "Complete Tang Poems 全唐诗 (chinese-poetry project, 58 files poet.tang.*.json)",
+            "chinese-poetry/全唐诗",
+            TANG_FOLDER_URL,
+            pinned="the chinese-poetry repository at commit " + TANG_COMMIT[:12],
+        ),
     )
 }
 
@@ -118,6 +194,8 @@ def is_present(name: str) -> bool:
     path = dataset_path(name)
     if name == "aclimdb":
         return (path / "train" / "pos").is_dir() and (path / "test" / "neg").is_dir()
+    if name == "tang":
+        return all((path / f).is_file() for f in TANG_FILES)
     return path.is_file()
 
 
@@ -128,6 +206,9 @@ def how_to_get(name: str) -> str:
     fetch = f"download {d.url}"
     if d.archive_member:
         fetch += f" and unpack {d.archive_member} from it"
+    if name == "tang":
+        fetch = f"download the {len(TANG_FILES)} files poet.tang.0.json … poet.tang.57000.json from {d.url}"
+        target = target / "poet.tang.0.json"
     return (
         f"{fetch} into {target.parent}{os.sep} (so that {target} exists), "
         f"or set {DATA_ENV} to a folder that has it; "
@@ -175,6 +256,8 @@ def ensure(name: str) -> Path:
     """
     d = _dataset(name)
     path = dataset_path(name)
+    if name == "tang":
+        return _ensure_tang()
     if is_present(name):
         _verify(d, path)
         return path
@@ -189,6 +272,30 @@ def ensure(name: str) -> Path:
         f"{d.title} not found: looked for {path} in the data folder {data_dir()}. "
         f"Downloading {d.url} failed ({reason}). To fix: {how_to_get(name)}"
     )
+
+
+def _ensure_tang() -> Path:
+    """The folder of the 58 Tang poem files: each missing file downloaded, every file's sha256 checked."""
+    d = DATASETS["tang"]
+    folder = dataset_path("tang")
+    missing = [f for f in TANG_FILES if not (folder / f).is_file()]
+    reason = f"{OFFLINE_ENV} is set" if missing and offline() else None
+    while missing and reason is None:
+        part = Dataset(f"tang/{missing[0]}", d.title, f"{d.path}/{missing[0]}", d.url + missing[0],
+                       checksum="sha256:" + TANG_FILES[missing[0]])
+        reason = _download(part)
+        if reason is None:
+            missing.pop(0)
+    if missing:
+        raise DatasetNotFoundError(
+            f"{d.title} not found: {len(missing)} of the {len(TANG_FILES)} files are missing from {folder} "
+            f"(e.g. {missing[0]}) in the data folder {data_dir()}. Downloading {d.url}{missing[0]} failed ({reason}). "
+            f"To fix: {how_to_get('tang')}"
+        )
+    for f, digest in TANG_FILES.items():
+        verify_checksum(folder / f, "sha256:" + digest,
+                        f"The course pins {d.pinned}; put that file there (course machines: `{OFFLINE_SCRIPT}`).")
+    return folder
 
 
 def _download(d: Dataset) -> str | None:
@@ -487,3 +594,100 @@ def first_symbol_task(n: int, T: int, rng: np.random.Generator, n_symbols: int =
     x[np.arange(n), 0, first] = 1.0
     x[:, 1:] = rng.normal(size=(n, T, n_symbols))
     return x, first
+
+
+# --------------------------------------------------------------------------- Chinese script and Tang poems
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified Chinese with OpenCC's ``t2s`` tables (characters and phrases, e.g. 對不起 → 对不起).
+
+    Simplified text, Latin letters, digits and punctuation pass through unchanged (notebooks 08 and 09).
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, got {type(text).__name__}")
+    return _t2s().convert(text)
+
+
+POEM_FORMS = {"五言绝句": 4, "五言律诗": 8}  # form → number of five-character lines
+_HAN = "[\u4e00-\u9fff]"  # a CJK character of the basic block: no □ for a lost character, no brackets, no notes
+_COUPLET = f"{_HAN}{{5}}，{_HAN}{{5}}。"
+
+
+@dataclasses.dataclass(frozen=True)
+class Poem:
+    """One five-character poem: its lines without punctuation; ``text`` puts "，" and "。" back in their places."""
+
+    title: str
+    author: str
+    lines: tuple[str, ...]
+
+    @property
+    def form(self) -> str:
+        return "五言绝句" if len(self.lines) == 4 else "五言律诗"
+
+    @property
+    def text(self) -> str:
+        return "".join(line + ("，" if i % 2 == 0 else "。") for i, line in enumerate(self.lines))
+
+
+def load_tang_poems(forms: tuple[str, ...] = ("五言绝句", "五言律诗"), *, simplified: bool = True,
+                    folder: Path | None = None) -> list[Poem]:
+    """The five-character Tang poems of the chinese-poetry 全唐诗 files, in file order (notebook 09).
+
+    Kept: poems whose whole text is 2 (五言绝句) or 4 (五言律诗) couplets "xxxxx，xxxxx。" of CJK characters, so
+    entries with a lost character (□), editorial notes or brackets are dropped. ``simplified`` converts
+    Traditional → Simplified with :func:`to_simplified`. A poem whose text repeats an earlier one is dropped
+    (the collection lists some poems under two authors). ``folder`` reads another copy of the files (no pin).
+    """
+    forms = tuple(arguments.choice("form", f, tuple(POEM_FORMS)) for f in ([forms] if isinstance(forms, str) else forms))
+    if not forms:
+        raise ValueError(f"forms must name at least one of {', '.join(POEM_FORMS)}")
+    folder = Path(folder) if folder is not None else ensure("tang")
+    files = sorted(folder.glob("poet.tang.*.json"), key=lambda p: int(p.name.split(".")[2]))
+    if not files:
+        raise DatasetNotFoundError(f"no poet.tang.*.json files in {folder}")
+    poems, seen = [], set()
+    for path in files:
+        for entry in json.loads(path.read_text(encoding="utf-8")):
+            text = "".join(entry.get("paragraphs") or [])
+            if poem_form(text) not in forms:
+                continue
+            if simplified:
+                text = to_simplified(text)
+            if text in seen:
+                continue
+            seen.add(text)
+            lines = tuple(re.split("[，。]", text)[:-1])
+            title, author = entry.get("title", ""), entry.get("author", "")
+            if simplified:
+                title, author = to_simplified(title), to_simplified(author)
+            poems.append(Poem(title, author, lines))
+    return poems
+
+
+def split_poems(poems: list[Poem], val_fraction: float = 0.05, test_fraction: float = 0.05,
+                seed: int = 0) -> tuple[list[Poem], list[Poem], list[Poem]]:
+    """A fixed split by poem: (train, validation, test), shuffled with ``seed``; each poem lies in one part."""
+    val_fraction = arguments.number("val_fraction", val_fraction, 0, 1, high_open=True)
+    test_fraction = arguments.number("test_fraction", test_fraction, 0, 1 - val_fraction, high_open=True)
+    order = np.random.default_rng(seed).permutation(len(poems))
+    n_test, n_val = round(len(poems) * test_fraction), round(len(poems) * val_fraction)
+    pick = lambda idx: [poems[i] for i in sorted(idx)]
+    return pick(order[n_test + n_val:]), pick(order[n_test:n_test + n_val]), pick(order[:n_test])
+
+
+def poem_form(text: str) -> str | None:
+    """"五言绝句" or "五言律诗" when ``text`` is 2 or 4 couplets "xxxxx，xxxxx。" of CJK characters, else None."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, got {type(text).__name__}")
+    if not re.fullmatch(f"(?:{_COUPLET})+", text):
+        return None
+    return {4: "五言绝句", 8: "五言律诗"}.get(2 * text.count("。"))

@@ -8,7 +8,8 @@ with no system CJK font. The subset keeps every character of
      rnnlab/*.py (relative to the repository root) and the lecture seeds (../shared/seeds/*.txt);
   2. the Chinese side of the Tatoeba pairs: DATA/cmn-eng/cmn.txt (English <TAB> Chinese <TAB> credit);
   3. the five-character Tang poems (五言绝句/律诗) of DATA/chinese-poetry/全唐诗/poet.tang.*.json:
-     poems whose every line is "xxxxx，xxxxx。" (Traditional characters, as stored);
+     poems whose every line is "xxxxx，xxxxx。", in Traditional characters as stored and converted to
+     Simplified with OpenCC t2s as notebook 09 reads them (the Tatoeba side is also added in Simplified);
   4. ASCII, Latin-1, CJK punctuation and full-width forms, so mixed labels draw in one font.
 
 DATA is the folder that ../shared/scripts/offline_data.py lays out. Hinting, vertical metrics
@@ -63,7 +64,15 @@ def tatoeba_chinese(data: Path) -> str:
     path = data / "cmn-eng" / "cmn.txt"
     if not path.is_file():
         sys.exit(f"error: {path} not found; lay out the data folder with ../shared/scripts/offline_data.py")
-    return "".join(line.split("\t")[1] for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    text = "".join(line.split("\t")[1] for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return text + simplified(text)
+
+
+def simplified(text: str) -> str:
+    """``text`` converted with OpenCC t2s, as rnnlab.data.to_simplified does (opencc is pinned in pyproject.toml)."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
 
 
 def five_character_poems(data: Path) -> str:
@@ -75,7 +84,8 @@ def five_character_poems(data: Path) -> str:
         for poem in json.loads(f.read_text(encoding="utf-8")):
             if poem["paragraphs"] and all(FIVE_CHAR_LINE.fullmatch(p) for p in poem["paragraphs"]):
                 lines += poem["paragraphs"]
-    return "".join(lines)
+    text = "".join(lines)
+    return text + simplified(text)
 
 
 def load_source(path: Path) -> TTFont:

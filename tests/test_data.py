@@ -302,3 +302,104 @@ def test_first_symbol_task_puts_the_label_at_step_0_and_noise_after_it():
     again, y_again = data.first_symbol_task(50, 7, np.random.default_rng(0))
     np.testing.assert_array_equal(again, x)
     np.testing.assert_array_equal(y_again, y)
+
+
+# --------------------------------------------------------------------------- Tang poems
+
+QUATRAIN = ["白日依山盡，黃河入海流。", "欲窮千里目，更上一層樓。"]
+REGULATED = ["國破山河在，城春草木深。", "感時花濺淚，恨別鳥驚心。", "烽火連三月，家書抵萬金。", "白頭搔更短，渾欲不勝簪。"]
+TANG_ENTRIES = [
+    {"author": "王之渙", "title": "登鸛雀樓", "paragraphs": QUATRAIN},
+    {"author": "杜甫", "title": "春望", "paragraphs": REGULATED},
+    {"author": "某", "title": "重出", "paragraphs": QUATRAIN},                                   # a duplicate
+    {"author": "某", "title": "缺字", "paragraphs": ["白日依山□，黃河入海流。", QUATRAIN[1]]},   # a lost character
+    {"author": "某", "title": "注", "paragraphs": ["白日依山盡（一作落），黃河入海流。", QUATRAIN[1]]},  # a note
+    {"author": "某", "title": "六句", "paragraphs": QUATRAIN + [REGULATED[0]]},                 # six lines
+    {"author": "某", "title": "七言", "paragraphs": ["朝辭白帝彩雲間，千里江陵一日還。"]},        # seven characters
+]
+
+
+def write_tang(folder, monkeypatch, entries=TANG_ENTRIES):
+    """One poet.tang.0.json in the data folder, pinned as the only file of the collection."""
+    path = folder / "data" / "chinese-poetry" / "全唐诗" / "poet.tang.0.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(data, "TANG_FILES", {"poet.tang.0.json": hashlib.sha256(path.read_bytes()).hexdigest()})
+    return path
+
+
+def test_tang_poems_keep_the_five_character_forms_once_in_simplified(isolated_dirs, monkeypatch):
+    write_tang(isolated_dirs, monkeypatch)
+    poems = data.load_tang_poems()
+    assert [(p.title, p.form) for p in poems] == [("登鹳雀楼", "五言绝句"), ("春望", "五言律诗")]
+    assert poems[0].lines == ("白日依山尽", "黄河入海流", "欲穷千里目", "更上一层楼")
+    assert poems[0].text == "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"
+    assert poems[1].author == "杜甫" and len(poems[1].lines) == 8
+    traditional = data.load_tang_poems(simplified=False)
+    assert traditional[0].text == "".join(QUATRAIN) and traditional[0].title == "登鸛雀樓"
+    assert [p.form for p in data.load_tang_poems("五言律诗")] == ["五言律诗"]
+
+
+def test_tang_forms_are_checked():
+    with pytest.raises(ValueError, match="form must be one of 五言绝句, 五言律诗, got '七言绝句'"):
+        data.load_tang_poems(("七言绝句",), folder=Path("."))
+
+
+def test_missing_tang_poems_offline_is_one_clear_error(monkeypatch, isolated_dirs):
+    monkeypatch.setenv("RNNLAB_OFFLINE", "1")
+    with pytest.raises(data.DatasetNotFoundError) as info:
+        data.load_tang_poems()
+    msg = str(info.value)
+    folder = isolated_dirs / "data" / "chinese-poetry" / "全唐诗"
+    assert "58 files are missing" in msg and str(folder) in msg and "poet.tang.0.json" in msg
+    assert data.TANG_FOLDER_URL in msg and "RNNLAB_DATA_DIR" in msg and "offline_data.py" in msg
+    assert "RNNLAB_OFFLINE is set" in msg and info.value.__context__ is None
+
+
+def test_missing_tang_poems_unreachable_is_one_clear_error(monkeypatch, isolated_dirs):
+    d = unreachable(monkeypatch, "tang")
+    with pytest.raises(data.DatasetNotFoundError) as info:
+        data.ensure("tang")
+    assert d.url in str(info.value) and info.value.__cause__ is None and info.value.__context__ is None
+
+
+def test_a_changed_tang_file_is_named(isolated_dirs, monkeypatch):
+    path = write_tang(isolated_dirs, monkeypatch)
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(data.ChecksumError, match="poet.tang.0.json is corrupt or not the expected file"):
+        data.load_tang_poems()
+
+
+def test_the_tang_pins_are_the_shared_data_files():
+    source = Path(__file__).resolve().parents[2] / "shared" / "data" / "chinese-poetry" / "SOURCE.md"
+    if not source.exists():
+        pytest.skip(f"{source} is not here (outside the course machines)")
+    text = source.read_text(encoding="utf-8")
+    assert len(data.TANG_FILES) == 58 and data.TANG_COMMIT in text
+    assert all(f"`全唐诗/{name}`" in text and digest in text for name, digest in data.TANG_FILES.items())
+
+
+def test_poem_form():
+    assert data.poem_form("白日依山尽，黄河入海流。欲穷千里目，更上一层楼。") == "五言绝句"
+    assert data.poem_form("".join(REGULATED)) == "五言律诗"
+    for broken in ("白日依山尽，黄河入海流。", "白日依山尽。黄河入海流，欲穷千里目，更上一层楼。",
+                   "白日依山尽，黄河入海流。欲穷千里目，更上一层楼", "白日依山□，黄河入海流。欲穷千里目，更上一层楼。"):
+        assert data.poem_form(broken) is None, broken
+
+
+def test_split_poems_is_fixed_and_disjoint():
+    poems = [data.Poem(str(i), "", ("一二三四五",) * 4) for i in range(200)]
+    train, val, test = data.split_poems(poems, val_fraction=0.05, test_fraction=0.1, seed=0)
+    assert (len(train), len(val), len(test)) == (170, 10, 20)
+    titles = [{p.title for p in part} for part in (train, val, test)]
+    assert not (titles[0] & titles[1] or titles[0] & titles[2] or titles[1] & titles[2])
+    assert (train, val, test) == data.split_poems(poems, val_fraction=0.05, test_fraction=0.1, seed=0)
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.split_poems(poems, val_fraction=0.5, test_fraction=0.6)
+
+
+def test_to_simplified():
+    assert data.to_simplified("對不起，我喜歡聽音樂。") == "对不起，我喜欢听音乐。"
+    assert data.to_simplified("Tom 说 DJ 2020!") == "Tom 说 DJ 2020!"
+    with pytest.raises(ValueError, match="text must be a str"):
+        data.to_simplified(None)
