@@ -609,11 +609,22 @@ def _t2s():
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese with OpenCC's ``t2s`` tables (characters and phrases, e.g. 對不起 → 对不起).
 
-    Simplified text, Latin letters, digits and punctuation pass through unchanged (notebooks 08 and 09).
+    Simplified text, Latin letters, digits and punctuation pass through unchanged (notebooks 08 and 09). Where the
+    Simplified form is a rare extension character that most fonts lack (騧 → 䯄, about 300 of the Tang poems have
+    one), the character is kept as written.
     """
     if not isinstance(text, str):
         raise ValueError(f"text must be a str, got {type(text).__name__}")
-    return _t2s().convert(text)
+    out = _t2s().convert(text)
+    if len(out) != len(text):
+        return out
+    return "".join(o if _rare_han(s) and not _rare_han(o) else s for o, s in zip(text, out))
+
+
+def _rare_han(char: str) -> bool:
+    """A CJK ideograph outside the basic block U+4E00-9FFF (extension A, B, …), which most fonts lack."""
+    code = ord(char)
+    return 0x3400 <= code <= 0x4DBF or code >= 0x20000
 
 
 POEM_FORMS = {"五言绝句": 4, "五言律诗": 8}  # form → number of five-character lines
@@ -658,10 +669,10 @@ def load_tang_poems(forms: tuple[str, ...] = ("五言绝句", "五言律诗"), *
     for path in files:
         for entry in json.loads(path.read_text(encoding="utf-8")):
             text = "".join(entry.get("paragraphs") or [])
-            if poem_form(text) not in forms:
-                continue
             if simplified:
                 text = to_simplified(text)
+            if poem_form(text) not in forms:
+                continue
             if text in seen:
                 continue
             seen.add(text)

@@ -403,3 +403,7 @@ def test_to_simplified():
     assert data.to_simplified("Tom 说 DJ 2020!") == "Tom 说 DJ 2020!"
     with pytest.raises(ValueError, match="text must be a str"):
         data.to_simplified(None)
+
+
+def test_to_simplified_keeps_a_character_whose_simplified_form_is_a_rare_extension():
+    assert data.to_simplified("白鼻紫騧嘶，歸來") == "白鼻紫騧嘶，归来"   # OpenCC would give 䯄 (extension A)
