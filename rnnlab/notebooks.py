@@ -18,6 +18,7 @@ NOTEBOOKS = (
     "06_cosine_time_series",
     "07_lorenz_forecasting",
     "08_seq2seq_translation",
+    "09_text_generation",
 )
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 

@@ -21,6 +21,7 @@ REQUIRED_KEYS = {
     "07_lorenz_forecasting": (["lyapunov_estimate", "integrator_agreement_lt", "vpt_median_lt", "n_test_starts"], ["vpt_by_start"]),
     "08_seq2seq_translation": (["bleu", "chrf", "initial_loss", "log_target_vocab", "distinct_output_fraction"],
                                ["bleu_by_source_length", "examples"]),
+    "09_text_generation": (["perplexity", "form_rate", "novel_line_fraction", "initial_loss", "log_vocab"], ["samples"]),
 }
 KERAS2_ONLY = ["input_shape=", "input_dim=", "input_length=", "batch_input_shape", "keras.preprocessing.sequence",
                "from keras.layers import *", "!pip", "%pip"]
