@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -139,6 +140,7 @@ def run_notebooks(selection: list[str] | None = None, profile: str | None = None
     out = paths.build_dir()
     os.environ[paths.BUILD_ENV] = str(out)  # the kernels write their metrics here
     (out / "logs").mkdir(parents=True, exist_ok=True)
+    copy_diagrams(out)
     print(f"rnnlab run · profile {profile} · {len(paths_)} notebook(s) → {out}", flush=True)
     failures = 0
     total = 0.0
@@ -150,6 +152,13 @@ def run_notebooks(selection: list[str] | None = None, profile: str | None = None
     print(f"total {total:.0f} s · report: {report_path}" + (f" · {failures} notebook(s) FAILED" if failures else ""),
           flush=True)
     return 1 if failures else 0
+
+
+def copy_diagrams(out: Path) -> None:
+    """Copy notebooks/diagrams/ to out/diagrams/, where the executed notebooks' markdown images look for them."""
+    source = paths.NOTEBOOK_DIR / "diagrams"
+    if source.is_dir():
+        shutil.copytree(source, out / "diagrams", dirs_exist_ok=True)
 
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
