@@ -3,7 +3,7 @@
 #   make run [PROFILE=quick|standard|full]   execute every notebook into build/, write build/report.md
 #   make test                                unit tests + every notebook under nbval, quick profile
 #   make doctor                              versions, device, profile, data folder, datasets
-#   make slides                              offline reveal.js decks of the notebooks in build/slides/
+#   make slides                              offline decks (English and 中文) of every notebook in build/slides/
 # Without make (Windows, conda): see the README; every command is also `python -m rnnlab …`.
 PROFILE ?= standard
 VENV ?= .venv

@@ -1,4 +1,5 @@
-"""Command line: ``rnnlab run | doctor | lab | slides | refresh``, also as ``python -m rnnlab …`` (no make needed)."""
+"""Command line: ``rnnlab run | doctor | lab | slides | refresh | diagrams``, also as ``python -m rnnlab …``
+(no make needed)."""
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     ref_p = sub.add_parser("refresh", help="re-execute notebooks (quick) and keep only their checked outputs")
     ref_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
 
-    sl_p = sub.add_parser("slides", help="build offline reveal.js decks into build/slides/")
-    sl_p.add_argument("notebooks", nargs="*", help="numbers or names (default: all)")
+    sl_p = sub.add_parser("slides", help="build the offline decks (English and 中文) into build/slides/")
+    sl_p.add_argument("notebooks", nargs="*", help="notebook numbers, e.g. 03 08 (default: all)")
+    sl_p.add_argument("--figures", metavar="NN", help="list the figures of notebook NN's last run, by key")
+
+    dg_p = sub.add_parser("diagrams", help="redraw the architecture diagrams (SVG) into notebooks/diagrams/")
+    dg_p.add_argument("--out", default=None, help="write them to this folder instead")
 
     args, jupyter_args = parser.parse_known_args(argv)
     if jupyter_args and args.command != "lab":
@@ -53,7 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "slides":
             from rnnlab.slides import main as build_slides
 
-            return build_slides(args.notebooks)
+            return build_slides(args.notebooks, figures=args.figures)
+        if args.command == "diagrams":
+            from rnnlab.diagrams import write_all
+
+            for path in write_all(args.out):
+                print(path, flush=True)
+            return 0
     except ValueError as err:
         print(f"rnnlab: {err}", file=sys.stderr)
         return 2

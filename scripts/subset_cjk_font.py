@@ -4,7 +4,7 @@
 The course ships a subset of the font so that figures and slides draw Chinese on any machine,
 with no system CJK font. The subset keeps every character of
 
-  1. the course's own text: notebooks/*.ipynb, lessons/*.md, README.md, data/README.md,
+  1. the course's own text: notebooks/*.ipynb, lessons/*.md, lessons/slides/*.md (the decks), README.md, data/README.md,
      rnnlab/*.py (relative to the repository root) and the lecture seeds (../shared/seeds/*.txt);
   2. the Chinese side of the Tatoeba pairs: DATA/cmn-eng/cmn.txt (English <TAB> Chinese <TAB> credit);
   3. the five-character Tang poems (五言绝句/律诗) of DATA/chinese-poetry/全唐诗/poet.tang.*.json:
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "rnnlab" / "assets" / "NotoSansCJKsc-course.otf"
 FAMILY, PS_NAME = "Noto Sans CJK SC Course", "NotoSansCJKscCourse-Regular"
 SOURCE_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC")
-COURSE_TEXT = ("notebooks/*.ipynb", "lessons/*.md", "README.md", "data/README.md", "rnnlab/*.py")
+COURSE_TEXT = ("notebooks/*.ipynb", "lessons/*.md", "lessons/slides/*.md", "README.md", "data/README.md", "rnnlab/*.py")
 EXTRA = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2028),
                           *range(0x3000, 0x3040), *range(0xFF01, 0xFF5F), 0x2212]))
 FIVE_CHAR_LINE = re.compile(r"(?:\w{5}，\w{5}。)+")  # \w: a poem with a lost character (□) is left out

@@ -1,15 +1,16 @@
 """The instructors' slide decks (rnnlab.slides, `make slides`) work in a lecture hall with no network.
 
-For every notebook present: a deck is built; it references no script or stylesheet over http(s)
-and every file it loads exists next to it; and in headless Chromium with networking disabled
-(file:// page, proxy to a dead port, DevTools offline emulation) reveal.js initialises with more
-than one slide, MathJax typesets the maths with no TeX errors and no `$…$` left untypeset, no
-request leaves the machine, no file fails to load and no script throws.
+Every notebook has a deck source in English and in 中文 (lessons/slides/NN.<lang>.md) with 15-30 slides whose
+numbers all name something the notebook records. Every deck is built (before any run: numbers show as "?", figures
+as boxes of the size a figure gets) and opened in headless Chromium with networking disabled (file:// page, proxy to
+a dead port, DevTools offline emulation) at 1280 × 720: every slide fits the canvas (measured after MathJax and the
+images), every image loads, MathJax typesets all maths with no TeX error, Chinese text is drawn with the course's
+own font, no request leaves the machine, no file fails to load and no script throws.
 
-Chromium is driven through its DevTools protocol over a pipe (``--remote-debugging-pipe``), so no
-extra package is needed. Where Chromium is absent (a student's laptop) the browser test skips and
-says why; with the environment variable CI set it fails instead. Set RNNLAB_SLIDES_SCREENSHOTS to
-a folder to keep one screenshot of each deck's first slide there.
+Chromium is driven through its DevTools protocol over a pipe (``--remote-debugging-pipe``), so no extra package is
+needed. Where Chromium is absent (a student's laptop) the browser test skips and says why; with the environment
+variable CI set it fails instead. Set RNNLAB_SLIDES_SCREENSHOTS to a folder to keep screenshots of three slides of
+each deck (the first, the middle one and the last) there.
 """
 from __future__ import annotations
 
@@ -25,13 +26,16 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import nbformat
 import pytest
 
 from rnnlab import slides
+from rnnlab.notebooks import NOTEBOOKS as COURSE_NOTEBOOKS
 from rnnlab.notebooks import resolve
+from rnnlab.paths import NOTEBOOK_DIR
 
 NOTEBOOKS = [p.stem for p in resolve(None)]
+SOURCES = slides.deck_sources()
+DECKS = [p.name.removesuffix(".md") for p in SOURCES]  # "03.zh"
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
@@ -44,26 +48,82 @@ def skip_or_fail(reason: str):
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory) -> dict[str, Path]:
-    """Decks of every notebook present, built from the source notebooks into a temporary folder."""
-    if not NOTEBOOKS:
-        pytest.skip("no notebooks yet")
+def decks(tmp_path_factory) -> dict[str, slides.Deck]:
+    """Every deck, built into a temporary folder from an empty build folder: no run's numbers or figures."""
+    if not SOURCES:
+        pytest.skip("no deck sources yet")
     out = tmp_path_factory.mktemp("slides")
     try:
-        built = slides.build_slides(out_dir=out, executed=False)
+        built = slides.build_slides(out_dir=out, build=tmp_path_factory.mktemp("no-run"))
     except slides.SlidesError as err:  # no npm and no cached tarball: cannot build here
         skip_or_fail(f"cannot build the slides: {err}")
-    return {p.name.removesuffix(".slides.html"): p for p in built}
+    return {d.path.name.split(".", 1)[0][:2] + "." + d.path.name.rsplit(".", 2)[1]: d for d in built}
 
 
-# --------------------------------------------------------------------------- the HTML
+# --------------------------------------------------------------------------- the sources
 
 
-def test_every_notebook_present_has_a_deck(decks):
-    assert sorted(decks) == NOTEBOOKS
-    for deck in decks.values():
-        assert deck.read_text(encoding="utf-8").count("<section") > 1, f"{deck.name} has a single slide"
-    assert (next(iter(decks.values())).parent / "index.html").is_file()
+@pytest.mark.parametrize("stem", COURSE_NOTEBOOKS)
+def test_every_notebook_has_a_deck_in_both_languages_with_15_to_30_slides(stem):
+    for lang in slides.LANGUAGES:
+        source = slides.DECK_DIR / f"{stem[:2]}.{lang}.md"
+        assert source.is_file(), f"no deck {source.name} for notebooks/{stem}.ipynb"
+        text = source.read_text(encoding="utf-8")
+        n = len(slides.parse_deck(text))
+        assert 15 <= n <= 30, f"{source.name} has {n} slides, not 15-30"
+        assert text.lstrip().startswith(f"# {stem[:2]} · "), f"{source.name} starts with '# {stem[:2]} · <title>'"
+
+
+def recorded_keys(stem: str) -> set[str]:
+    """The metric and table names the notebook's code records."""
+    code = "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                     for c in json.loads((NOTEBOOK_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+                     if c["cell_type"] == "code")
+    return set(re.findall(r"record(?:_table)?\(\s*(?:f?)['\"]([\w]+)['\"]", code))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_every_number_names_something_its_notebook_records(source):
+    stems = {p.stem[:2]: p.stem for p in resolve(None)}
+    for nn, path, _ in slides.NUMBER.findall(source.read_text(encoding="utf-8")):
+        assert nn in stems, f"{source.name}: {{{{{nn}:{path}}}}} names no notebook"
+        key = re.split(r"[.\[]", path.strip(), maxsplit=1)[0]
+        assert key in recorded_keys(stems[nn]), f"{source.name}: {{{{{nn}:{path}}}}}: notebook {nn} records no {key!r}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_code_blocks_fit_a_slide(source):
+    for i, slide in enumerate(slides.parse_deck(source.read_text(encoding="utf-8")), start=1):
+        for block in re.findall(r"```[^\n]*\n(.*?)```", slide.body, re.S):
+            assert block.count("\n") <= 12, f"{source.name} slide {i}: a code block of {block.count(chr(10))} lines"
+
+
+def test_a_deck_source_is_parsed_into_slides_and_notes():
+    deck = slides.parse_deck("# 01 · T\n\nsub\n\n---\n\n## A\n\n- x\n\nNote:\nsay *this*\n---\n## B\n| a |\n|---|\n| 1 |\n")
+    assert [s.body.splitlines()[0] for s in deck] == ["# 01 · T", "## A", "## B"]
+    assert deck[1].notes == "say *this*" and deck[2].notes == "" and "|---|" in deck[2].body
+
+
+def test_numbers_come_from_the_run_and_a_missing_one_is_named(tmp_path, monkeypatch):
+    build = tmp_path / "build"
+    (build / "metrics").mkdir(parents=True)
+    stem = NOTEBOOKS[0]
+    (build / "metrics" / f"{stem}.json").write_text(json.dumps({
+        "profile": "standard", "finished": "2026-12-01T00:00:00", "device": "CPU (2 cores)",
+        "metrics": {"a": {"b": 0.12345}, "n": 12000},
+        "tables": {"t": [{"model": "x", "acc": 0.5}, {"model": "LSTM(32)", "acc": 0.875}]}}))
+    run = slides.RunData(build)
+    nn = stem[:2]
+    text, missing = slides.fill_numbers(
+        f"{{{{{nn}:a.b:.2f}}}} {{{{{nn}:n:,d}}}} {{{{{nn}:t[1].acc:.1%}}}} {{{{{nn}:t[model=LSTM(32)].acc:.3f}}}} "
+        f"{{{{{nn}:a.c}}}} {{{{{nn}:t[model=GRU].acc}}}}", run)
+    assert text == "0.12 12,000 87.5% 0.875 ? ?"
+    assert len(missing) == 2 and f"{{{{{nn}:a.c}}}}" in missing[0] and "model = 'GRU'" in missing[1]
+
+
+def test_maths_survives_markdown():
+    out = slides.render_markdown("a $x_{t-1} * y_t$ and $$\\sum_i a_i * b_i$$ with *emphasis*")
+    assert "$x_{t-1} * y_t$" in out and "$$\\sum_i a_i * b_i$$" in out and "<em>emphasis</em>" in out
 
 
 _SCRIPT_OR_STYLE = re.compile(
@@ -73,9 +133,9 @@ _SCRIPT_OR_STYLE = re.compile(
 )
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_deck_references_no_remote_script_or_stylesheet(decks, notebook):
-    deck = decks[notebook]
+@pytest.mark.parametrize("name", DECKS)
+def test_deck_references_no_remote_script_or_stylesheet(decks, name):
+    deck = decks[name].path
     page = deck.read_text(encoding="utf-8")
     assert slides.remote_references(page) == []
     assert _SCRIPT_OR_STYLE.findall(page) == []  # a second, independent look
@@ -107,22 +167,12 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused(tmp_path):
         slides.fetch_package(pkg, tmp_path)
 
 
-def test_prepare_moves_solutions_to_notes_and_drops_stderr_and_ci_marks():
-    nb = nbformat.v4.new_notebook()
-    solution = nbformat.v4.new_code_cell(
-        "# NBVAL_CHECK_OUTPUT\nanswer = 42", metadata={"jupyter": {"source_hidden": True}}
-    )
-    solution.outputs = [
-        nbformat.v4.new_output("stream", name="stderr", text="a TF warning"),
-        nbformat.v4.new_output("stream", name="stdout", text="42"),
-    ]
-    skipped = nbformat.v4.new_markdown_cell("x", metadata={"jupyter": {"source_hidden": True}, "slideshow": {"slide_type": "skip"}})
-    nb.cells = [solution, skipped]
-    slides.prepare(nb)
-    assert solution.metadata["slideshow"]["slide_type"] == "notes"
-    assert [o["name"] for o in solution.outputs] == ["stdout"]
-    assert solution.source == "answer = 42"  # the CI marker is not for the audience
-    assert skipped.metadata["slideshow"]["slide_type"] == "skip"  # the author's choice wins
+def test_a_missing_run_is_said_on_the_slide_and_in_the_report(decks):
+    deck = next(iter(decks.values()))
+    page = deck.path.read_text(encoding="utf-8")
+    assert "no run of" in page  # the title slide says where the numbers would come from
+    index = (deck.path.parent / "index.html").read_text(encoding="utf-8")
+    assert all(d.path.name in index for d in decks.values())
 
 
 # --------------------------------------------------------------------------- in Chromium
@@ -324,27 +374,35 @@ document.fonts.load('32px "%(font)s"', '中文').then(faces => {
 """ % {"font": slides.COURSE_FONT}
 
 
-SHOW_FIRST_MATHS = """
-(() => {
-  const maths = document.querySelector('.slides mjx-container');
-  if (!maths) return false;
-  const where = Reveal.getIndices(maths.closest('section'));
-  Reveal.slide(where.h, where.v);
-  return true;
-})()
+# Every slide's content height in canvas pixels, and the images that did not load, once images and maths settled.
+LAYOUT_STATE = """
+Promise.all(Array.from(document.querySelectorAll('.slides img')).map(img => img.decode().catch(() => null)))
+.then(() => {
+  const sections = Array.from(document.querySelectorAll('.reveal .slides > section'));
+  const heights = sections.map((section, h) => {
+    Reveal.slide(h);
+    const top = section.getBoundingClientRect().top, scale = Reveal.getScale();
+    let bottom = 0;
+    for (const child of section.children) {
+      if (child.tagName === 'ASIDE') continue;
+      bottom = Math.max(bottom, (child.getBoundingClientRect().bottom - top) / scale);
+    }
+    return Math.ceil(bottom);
+  });
+  Reveal.slide(0);
+  const broken = Array.from(document.querySelectorAll('.slides img'))
+    .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'));
+  return {heights: heights, broken: broken};
+})
 """
 
 
-def has_maths(notebook: str) -> bool:
-    nb = nbformat.read(slides.paths.REPO_ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
-    return any(c.cell_type == "markdown" and re.search(r"\$[^$]+\$", c.source) for c in nb.cells)
-
-
-def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) -> dict:
-    """Open ``deck`` offline in a new tab; what reveal.js, MathJax and the network did there."""
+def inspect_deck(browser: DevTools, deck: Path, screenshots: Path | None = None) -> dict:
+    """Open ``deck`` offline in a new tab at 1280 × 720; what reveal.js, MathJax, the fonts and the network did."""
     target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     first_event = len(browser.events)
+    shots = []
     try:
         for method in ("Page.enable", "Network.enable", "Runtime.enable", "Log.enable"):
             browser.call(method, session=session)
@@ -355,7 +413,7 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
         )
         browser.call(
             "Emulation.setDeviceMetricsOverride",
-            {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+            {"width": slides.SLIDE_WIDTH, "height": slides.SLIDE_HEIGHT, "deviceScaleFactor": 1, "mobile": False},
             session,
         )
         browser.call("Page.navigate", {"url": deck.as_uri()}, session)
@@ -375,13 +433,15 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
             fonts = browser.evaluate(FONT_STATE, session, await_promise=True)
         except RuntimeError as err:
             fonts = {"faces": 0, "ready": False, "family": str(err), "cjk_elements": 0, "without_font": [str(err)]}
-        if ready:
-            browser.evaluate(SHOW_FIRST_MATHS, session)  # the screenshot shows typeset maths where there is some
-            time.sleep(0.3)
-        shot = base64.b64decode(browser.call("Page.captureScreenshot", {"format": "png"}, session)["data"])
-        if screenshot:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            screenshot.write_bytes(shot)
+        layout = browser.evaluate(LAYOUT_STATE, session, await_promise=True) if ready else {"heights": [], "broken": []}
+        for index in sorted({0, 1, total // 2, max(total - 1, 0)}) if ready else [0]:
+            browser.evaluate(f"Reveal.slide({index})", session)
+            time.sleep(0.1)
+            shots.append((index, base64.b64decode(browser.call("Page.captureScreenshot", {"format": "png"}, session)["data"])))
+        if screenshots:
+            screenshots.mkdir(parents=True, exist_ok=True)
+            for index, shot in shots:
+                (screenshots / f"{deck.name.removesuffix('.html')}-{index + 1:02d}.png").write_bytes(shot)
     finally:
         browser.call("Target.closeTarget", {"targetId": target})
 
@@ -396,7 +456,8 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
         "total": total,
         "maths": maths,
         "fonts": fonts,
-        "shot": shot,
+        "layout": layout,
+        "shots": shots,
         "remote": sorted({u for u in requests.values() if urlparse(u).scheme not in LOCAL_SCHEMES}),
         "failed": [
             f"{requests.get(e['params']['requestId'], '?')[-80:]} ({e['params'].get('errorText')})"
@@ -417,25 +478,29 @@ def inspect_deck(browser: DevTools, deck: Path, screenshot: Path | None = None) 
     }
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_deck_renders_offline_in_chromium(decks, browser, notebook):
-    deck = decks[notebook]
+@pytest.mark.parametrize("name", DECKS)
+def test_deck_renders_offline_in_chromium_and_every_slide_fits(decks, browser, name):
+    deck = decks[name]
     keep = os.environ.get("RNNLAB_SLIDES_SCREENSHOTS")
-    seen = inspect_deck(browser, deck, Path(keep) / f"{notebook}.png" if keep else None)
+    seen = inspect_deck(browser, deck.path, Path(keep) if keep else None)
 
-    assert seen["remote"] == [], f"{deck.name} tried the network: {seen['remote']}"
-    assert seen["failed"] == [], f"{deck.name}: files failed to load: {seen['failed']}"
-    assert seen["errors"] == [], f"{deck.name}: script errors {seen['errors']}"
-    assert seen["ready"], f"{deck.name}: Reveal.isReady() still false after 20 s"
-    assert seen["total"] > 1, f"{deck.name}: reveal.js sees {seen['total']} slide(s)"
+    assert seen["remote"] == [], f"{deck.path.name} tried the network: {seen['remote']}"
+    assert seen["failed"] == [], f"{deck.path.name}: files failed to load: {seen['failed']}"
+    assert seen["errors"] == [], f"{deck.path.name}: script errors {seen['errors']}"
+    assert seen["ready"], f"{deck.path.name}: Reveal.isReady() still false after 20 s"
+    assert seen["total"] == deck.slides, f"{deck.path.name}: reveal.js sees {seen['total']} slides, the source has {deck.slides}"
+    too_tall = {i + 1: h for i, h in enumerate(seen["layout"]["heights"]) if h > slides.SLIDE_HEIGHT}
+    assert not too_tall, f"{deck.path.name}: slides taller than {slides.SLIDE_HEIGHT} px (slide: height): {too_tall}"
+    assert seen["layout"]["broken"] == [], f"{deck.path.name}: images that did not load: {seen['layout']['broken']}"
     maths = seen["maths"]
-    assert maths["errors"] == [], f"{deck.name}: TeX errors {maths['errors']}"
-    assert maths["untypeset"] == [], f"{deck.name}: maths left as TeX source: {maths['untypeset']}"
-    if has_maths(notebook):
-        assert maths["containers"] > 0, f"{deck.name}: the notebook has $…$ maths but nothing was typeset"
+    assert maths["errors"] == [], f"{deck.path.name}: TeX errors {maths['errors']}"
+    assert maths["untypeset"] == [], f"{deck.path.name}: maths left as TeX source: {maths['untypeset']}"
+    if re.search(r"\$[^$\s][^$]*\$", slides.DECK_DIR.joinpath(f"{name}.md").read_text(encoding="utf-8")):
+        assert maths["containers"] > 0, f"{deck.path.name}: the source has $…$ maths but nothing was typeset"
     fonts = seen["fonts"]
-    assert fonts["faces"] >= 1 and fonts["ready"], f"{deck.name}: the course's Chinese font did not load: {fonts}"
-    assert slides.COURSE_FONT in fonts["family"], f"{deck.name}: slides use {fonts['family']}"
-    assert fonts["cjk_elements"] > 0, f"{deck.name}: no Chinese text found (every notebook names terms in Chinese)"
-    assert fonts["without_font"] == [], f"{deck.name}: Chinese text drawn without the course font: {fonts['without_font']}"
-    assert seen["shot"][:8] == b"\x89PNG\r\n\x1a\n" and len(seen["shot"]) > 5000
+    assert fonts["faces"] >= 1 and fonts["ready"], f"{deck.path.name}: the course's Chinese font did not load: {fonts}"
+    assert slides.COURSE_FONT in fonts["family"], f"{deck.path.name}: slides use {fonts['family']}"
+    if name.endswith(".zh"):
+        assert fonts["cjk_elements"] > 0, f"{deck.path.name}: a Chinese deck with no Chinese text"
+    assert fonts["without_font"] == [], f"{deck.path.name}: Chinese text drawn without the course font: {fonts['without_font']}"
+    assert all(shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 5000 for _, shot in seen["shots"])
