@@ -329,6 +329,8 @@ def fill_numbers(text: str, run: RunData) -> tuple[str, list[str]]:
             if data is None:
                 raise KeyError("no metrics file")
             v = lookup(data, path)
+            if v is None:  # recorded as not applicable (a NaN in the run, e.g. no line to judge)
+                return "–"
             return format(v, spec) if spec else (f"{v:g}" if isinstance(v, float) else str(v))
         except (KeyError, IndexError, TypeError, ValueError) as err:
             missing.append(f"{{{{{nn}:{path}}}}} ({err})")
