@@ -102,6 +102,7 @@ REFERENCE_KINDS = {  # kind -> how to make the file
     "full": "`rnnlab run --profile full {nn}`, then copy build/metrics/{notebook}.json to that path",
     "seeds.standard": "`python scripts/seed_spread.py {nn} --profile standard --seeds 0 1 2`",
     "seeds.full": "`python scripts/seed_spread.py {nn} --profile full --seeds 0 1 2`",
+    "bilstm_levers": "`python scripts/bilstm_levers.py` (notebook 05 only)",
 }
 
 
@@ -115,7 +116,7 @@ def load_reference(notebook: str | None = None, kind: str = "full") -> dict[str,
     """A kept run of ``notebook`` (default: this notebook), or None; prints one line on it.
 
     ``kind`` "full" is the full-profile reference run; "seeds.standard" / "seeds.full" are the runs of
-    scripts/seed_spread.py. Works from any working directory. The line names the run's device, date, wall time
+    scripts/seed_spread.py; "bilstm_levers" the runs of scripts/bilstm_levers.py. Works from any working directory. The line names the run's device, date, wall time
     and versions, or, when none is kept, how to make one.
     """
     notebook = notebook or config.active_notebook()
