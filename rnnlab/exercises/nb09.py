@@ -8,11 +8,6 @@ from rnnlab.exercises import Wrong, call, compare, number, register
 from rnnlab.lm import NGram, sampling_probs
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 @register("09.1", "perplexity from the probabilities of the true characters", "write",
           "Take the natural log of every probability, average, change the sign, and exponentiate: "
           "np.exp(-np.mean(np.log(p_true))).")
@@ -50,14 +45,14 @@ def sampling_distribution(student) -> str:
         case = f"logits of shape {logits.shape}, temperature {T}, top_k {k}"
         got = call(student, logits.copy(), T, k, inputs=f"logits, {T}, {k}")
         expected = sampling_probs(logits, T, k)
-        p = _softmax(logits)
+        p = sampling_probs(logits)
         variants = {} if T == 1 else {
             "the probabilities, not the logits, are divided by the temperature": p / T,
-            "the logits are multiplied by the temperature instead of divided": _softmax(logits * T),
+            "the logits are multiplied by the temperature instead of divided": sampling_probs(logits * T),
             "the temperature is ignored": sampling_probs(logits, 1.0, k)}
         if k is not None:
             kth = np.sort(logits, axis=-1)[..., -k][..., None]
-            variants["the top-k probabilities are not renormalised to sum to 1"] = np.where(logits >= kth, _softmax(logits / T), 0)
+            variants["the top-k probabilities are not renormalised to sum to 1"] = np.where(logits >= kth, sampling_probs(logits, T), 0)
             variants["top_k is ignored"] = sampling_probs(logits, T)
             if k > 1:
                 variants["k - 1 logits are kept instead of k"] = sampling_probs(logits, T, k - 1)
