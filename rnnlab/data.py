@@ -4,7 +4,7 @@ Everything is read from one data folder (``RNNLAB_DATA_DIR``, default ``data/cac
 repository), laid out the way the original downloads unpack. When a file is missing the
 loader tries to download it once; when that fails (offline, blocked) it raises
 :class:`DatasetNotFoundError` saying which file, where it looked, the URL and what to do.
-Used by notebooks 03/04 (``first_symbol_task``), 05 (IMDB), 06/07 (``windows``), 08 (``load_pairs``,
+Used by notebooks 03/04 (``first_symbol_task``), 05 (IMDB: arrays and raw texts), 06/07 (``windows``), 08 (``load_pairs``,
 ``to_simplified``) and 09 (``load_tang_poems``).
 """
 from __future__ import annotations
@@ -460,12 +460,9 @@ def _imdb_ranks_from_raw():
     splits = {}
     for split in ("train", "test"):
         seqs, labels = [], []
-        for label, folder in ((0, "neg"), (1, "pos")):
-            files = sorted((root / split / folder).glob("*.txt"), key=lambda p: int(p.stem.split("_")[0]))
-            for p in files:
-                tokens = keras_tokenize(p.read_text(encoding="utf-8"))
-                seqs.append(np.array([word_index.get(t, 0) for t in tokens], dtype=np.int32))
-                labels.append(label)
+        for label, text in _raw_reviews(root, split):
+            seqs.append(np.array([word_index.get(t, 0) for t in keras_tokenize(text)], dtype=np.int32))
+            labels.append(label)
         splits[split] = (seqs, np.array(labels, dtype=np.int64))
     (xtr, ytr), (xte, yte) = splits["train"], splits["test"]
     try:
@@ -474,6 +471,38 @@ def _imdb_ranks_from_raw():
     except OSError:
         pass  # a read-only data folder only costs the re-encoding next time
     return _as_object(xtr), ytr, _as_object(xte), yte
+
+
+def _raw_reviews(root: Path, split: str):
+    """(label, text) of every raw review of ``split``: negatives then positives, by file number."""
+    for label, folder in ((0, "neg"), (1, "pos")):
+        for p in sorted((root / split / folder).glob("*.txt"), key=lambda p: int(p.stem.split("_")[0])):
+            yield label, p.read_text(encoding="utf-8")
+
+
+def _keras_order(n_train: int, n_test: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The shuffles ``keras.datasets.imdb.load_data`` applies: train first, then test, one RandomState."""
+    rng = np.random.RandomState(seed)
+    train, test = np.arange(n_train), np.arange(n_test)
+    rng.shuffle(train)
+    rng.shuffle(test)
+    return train, test
+
+
+def load_imdb_texts(*, seed: int = 113) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The raw review strings and labels, ``(texts_train, y_train), (texts_test, y_test)``.
+
+    In the order of ``load_imdb(source="raw")``, so row i is the same review in both (notebook 05's
+    ``TextVectorization`` path starts from these strings).
+    """
+    root = ensure("aclimdb")
+    parts = []
+    for split in ("train", "test"):
+        labels, texts = zip(*_raw_reviews(root, split))
+        parts.append((np.array(texts, dtype=object), np.array(labels, dtype=np.int64)))
+    (xtr, ytr), (xte, yte) = parts
+    train, test = _keras_order(len(xtr), len(xte), seed)
+    return (xtr[train], ytr[train]), (xte[test], yte[test])
 
 
 def raw_cache_path() -> Path:
@@ -497,13 +526,8 @@ def _as_object(seqs) -> np.ndarray:
 
 def _encode_like_keras(x_train, y_train, x_test, y_test, *, num_words: int, seed: int):
     """The index arithmetic of ``keras.datasets.imdb.load_data``: shuffle, start=1, OOV=2, offset 3."""
-    rng = np.random.RandomState(seed)
-    idx = np.arange(len(x_train))
-    rng.shuffle(idx)
-    x_train, y_train = x_train[idx], y_train[idx]
-    idx = np.arange(len(x_test))
-    rng.shuffle(idx)
-    x_test, y_test = x_test[idx], y_test[idx]
+    train, test = _keras_order(len(x_train), len(x_test), seed)
+    x_train, y_train, x_test, y_test = x_train[train], y_train[train], x_test[test], y_test[test]
 
     def encode(seq) -> list[int]:
         w = np.asarray(seq, dtype=np.int64) + 3

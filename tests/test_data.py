@@ -407,3 +407,13 @@ def test_to_simplified():
 
 def test_to_simplified_keeps_a_character_whose_simplified_form_is_a_rare_extension():
     assert data.to_simplified("白鼻紫騧嘶，歸來") == "白鼻紫騧嘶，归来"   # OpenCC would give 䯄 (extension A)
+
+
+def test_raw_texts_are_the_reviews_of_load_imdb_in_the_same_order(raw_imdb):
+    (texts_train, y_train), (texts_test, y_test) = data.load_imdb_texts()
+    (x_train, y_train_ids), (x_test, y_test_ids) = data.load_imdb(num_words=20, maxlen=10)
+    assert np.array_equal(y_train, y_train_ids) and np.array_equal(y_test, y_test_ids)
+    for texts, x in ((texts_train, x_train), (texts_test, x_test)):
+        for text, row in zip(texts, x):  # row i of the arrays is text i encoded
+            words = data.keras_tokenize(text)
+            assert decode(row, raw_imdb)[1:] == [w if w in raw_imdb else "<oov>" for w in words]
