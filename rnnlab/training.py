@@ -1,4 +1,4 @@
-"""Keras training bookkeeping shared by the notebooks: a compact progress line and seconds per epoch."""
+"""Keras training bookkeeping for the notebooks: a progress line, seconds per epoch, models timed in turns."""
 from __future__ import annotations
 
 import time
@@ -72,3 +72,22 @@ class EpochLog(keras.callbacks.Callback):
         if not self.seconds:
             raise ValueError("no epoch has run yet: call fit(..., callbacks=[this EpochLog]) first")
         return float(np.median(self.seconds[1:] or self.seconds))
+
+
+def paired_epoch_seconds(runs: dict, rounds: int = 5) -> dict[str, float]:
+    """Seconds per epoch of compiled models timed in turns: ``runs`` maps a name to ``(model, dataset)``.
+
+    Every round trains each model one epoch, so a slow spell of a shared CPU hits all of them alike
+    (timing one model's epochs, then the other's, measured the machine as much as the models).
+    The first round also traces the graphs and is dropped; each value is the median of the rest.
+    """
+    if not isinstance(runs, dict) or len(runs) < 2:
+        raise ValueError(f"runs must be a dict of at least two name -> (model, dataset) pairs, got {runs!r}")
+    rounds = arguments.integer("rounds", rounds, 2)
+    times = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, (model, data) in runs.items():
+            start = time.perf_counter()
+            model.fit(data, epochs=1, verbose=0, shuffle=False)
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(seconds[1:])) for name, seconds in times.items()}

@@ -71,3 +71,60 @@ def test_seconds_per_epoch_is_the_median_after_the_first():
 def test_bad_arguments_name_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):
         EpochLog(**kwargs)
+
+
+class FakeClock:
+    """time.perf_counter for paired_epoch_seconds: a fake model's fit advances it by its own epoch time."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class FakeModel:
+    def __init__(self, clock, durations, name, order):
+        self.clock, self.durations, self.calls, self.name, self.order = clock, durations, [], name, order
+
+    def fit(self, data, epochs, verbose, shuffle):
+        self.calls.append((data, epochs))
+        self.order.append(self.name)
+        self.clock.now += self.durations[len(self.calls) - 1]
+
+
+def test_paired_epoch_seconds_takes_turns_and_drops_the_first_round(monkeypatch):
+    from rnnlab import training
+
+    clock = FakeClock()
+    monkeypatch.setattr(training.time, "perf_counter", clock)
+    order = []
+    a, b = FakeModel(clock, [9.0, 1.0, 2.0], "a", order), FakeModel(clock, [7.0, 3.0, 5.0], "b", order)
+    seconds = training.paired_epoch_seconds({"a": (a, "data a"), "b": (b, "data b")}, rounds=3)
+    assert seconds == {"a": 1.5, "b": 4.0}   # medians of rounds 2 and 3; with round 1 they would be 2 and 5
+    assert order == ["a", "b"] * 3 and a.calls == [("data a", 1)] * 3
+
+
+def test_paired_epoch_seconds_on_keras_models():
+    from rnnlab.training import paired_epoch_seconds
+
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices((np.ones((8, 4)), np.zeros((8, 1)))).batch(4)
+    runs = {}
+    for name, width in (("narrow", 2), ("wide", 64)):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(width), keras.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        runs[name] = (model, data)
+    seconds = paired_epoch_seconds(runs, rounds=2)
+    assert set(seconds) == {"narrow", "wide"} and all(s > 0 for s in seconds.values())
+
+
+@pytest.mark.parametrize("runs, rounds, match", [({}, 3, "at least two"), ({"a": None}, 3, "at least two"),
+                                                 ({"a": None, "b": None}, 1, "rounds")])
+def test_paired_epoch_seconds_bad_arguments(runs, rounds, match):
+    from rnnlab.training import paired_epoch_seconds
+
+    with pytest.raises(ValueError, match=match):
+        paired_epoch_seconds(runs, rounds=rounds)
