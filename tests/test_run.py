@@ -96,15 +96,16 @@ def test_kernel_stderr_goes_to_the_log_and_not_into_the_notebook(tmp_path, monke
 def test_progress_names_the_running_cell_and_the_longest_silence_is_measured(tmp_path, monkeypatch, isolated_dirs, capsys):
     folder = tmp_path / "nb"
     folder.mkdir()
+    # cell 3's 8 s must stay the longest silence: cell 1's import of TensorFlow took 3.4 s under CI load
     write_notebook(folder, "01_slow", "import rnnlab\nrnnlab.setup('01_slow')", "print('start')",
-                   "import time\ntime.sleep(3.2)\nprint('done')")
+                   "import time\ntime.sleep(8)\nprint('done')")
     monkeypatch.setattr(paths, "NOTEBOOK_DIR", folder)
     monkeypatch.setattr(run, "PROGRESS_EVERY_S", 1.0)
     assert main(["run", "01", "--no-html"]) == 0
     out = capsys.readouterr().out
-    assert len(re.findall(r"^      cell 3/3 running · \d+ s$", out, re.M)) >= 2  # one line per second of the 3.2 s
+    assert len(re.findall(r"^      cell 3/3 running · \d+ s$", out, re.M)) >= 2  # one line per second of the 8 s
     metrics = json.loads((isolated_dirs / "build" / "metrics" / "01_slow.json").read_text())
-    assert 3.1 <= metrics["longest_silence_s"] < 12 and metrics["longest_silence_cell"] == 3
+    assert 7.9 <= metrics["longest_silence_s"] < 20 and metrics["longest_silence_cell"] == 3
     assert re.search(r"\| \d+ \(3\) \|", (isolated_dirs / "build" / "report.md").read_text())
 
 
