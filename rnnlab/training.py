@@ -71,7 +71,13 @@ class EpochLog(keras.callbacks.Callback):
         """Median seconds of the epochs after the first (of the only epoch when there is one)."""
         if not self.seconds:
             raise ValueError("no epoch has run yet: call fit(..., callbacks=[this EpochLog]) first")
-        return float(np.median(self.seconds[1:] or self.seconds))
+        return median_after_first(self.seconds)
+
+
+def median_after_first(seconds) -> float:
+    """The course's seconds per epoch: the median of the epochs after the first, which also traces the graph
+    (the only epoch when there is one)."""
+    return float(np.median(seconds[1:] or seconds))
 
 
 def paired_epoch_seconds(runs: dict, rounds: int = 5) -> dict[str, float]:
@@ -90,4 +96,4 @@ def paired_epoch_seconds(runs: dict, rounds: int = 5) -> dict[str, float]:
             start = time.perf_counter()
             model.fit(data, epochs=1, verbose=0, shuffle=False)
             times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(seconds[1:])) for name, seconds in times.items()}
+    return {name: median_after_first(seconds) for name, seconds in times.items()}
