@@ -86,14 +86,16 @@ def paired_epoch_seconds(runs: dict, rounds: int = 5) -> dict[str, float]:
     Every round trains each model one epoch, so a slow spell of a shared CPU hits all of them alike
     (timing one model's epochs, then the other's, measured the machine as much as the models).
     The first round also traces the graphs and is dropped; each value is the median of the rest.
+    Prints one line per round, so a long comparison is never silent.
     """
     if not isinstance(runs, dict) or len(runs) < 2:
         raise ValueError(f"runs must be a dict of at least two name -> (model, dataset) pairs, got {runs!r}")
     rounds = arguments.integer("rounds", rounds, 2)
     times = {name: [] for name in runs}
-    for _ in range(rounds):
+    for round_ in range(1, rounds + 1):
         for name, (model, data) in runs.items():
             start = time.perf_counter()
             model.fit(data, epochs=1, verbose=0, shuffle=False)
             times[name].append(time.perf_counter() - start)
+        print(f"  round {round_}/{rounds}" + "".join(f" · {name} {t[-1]:.2f} s" for name, t in times.items()), flush=True)
     return {name: median_after_first(seconds) for name, seconds in times.items()}

@@ -93,7 +93,7 @@ class FakeModel:
         self.clock.now += self.durations[len(self.calls) - 1]
 
 
-def test_paired_epoch_seconds_takes_turns_and_drops_the_first_round(monkeypatch):
+def test_paired_epoch_seconds_takes_turns_and_drops_the_first_round(monkeypatch, capsys):
     from rnnlab import training
 
     clock = FakeClock()
@@ -103,6 +103,8 @@ def test_paired_epoch_seconds_takes_turns_and_drops_the_first_round(monkeypatch)
     seconds = training.paired_epoch_seconds({"a": (a, "data a"), "b": (b, "data b")}, rounds=3)
     assert seconds == {"a": 1.5, "b": 4.0}   # medians of rounds 2 and 3; with round 1 they would be 2 and 5
     assert order == ["a", "b"] * 3 and a.calls == [("data a", 1)] * 3
+    assert capsys.readouterr().out.splitlines() == ["  round 1/3 · a 9.00 s · b 7.00 s", "  round 2/3 · a 1.00 s · b 3.00 s",
+                                                    "  round 3/3 · a 2.00 s · b 5.00 s"]
 
 
 def test_paired_epoch_seconds_on_keras_models():
